@@ -1,0 +1,48 @@
+# CCUS Vault: `make run` starts the product, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format bench migrate messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+.env:
+	$(BIN)/python scripts/make_env.py .env
+
+run: $(VENV)/.runtime | $(BIN)/python
+	@$(MAKE) --no-print-directory .env
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+
+test: $(VENV)/.dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev
+	mkdir -p var
+	$(BIN)/python bench/crypto.py
+
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages --locale ja --no-obsolete --add-location file
+	$(BIN)/python manage.py compilemessages --locale ja
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,107 @@
+"""Django admin for CCUS accounts: secrets are write-only and shown masked."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ccus.models import CcusAccount, Company, ManagerIdFee, Worker
+from ccus.services import account_create, account_update, account_validate
+from vault.crypto import EncryptedDateField, encrypted_fields
+from vault.masking import mask_ccus_id, mask_email, mask_text
+
+
+class AccountAdminForm(forms.ModelForm):
+    """Show every encrypted field empty; a blank one keeps the stored value."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in encrypted_fields(self._meta.model):
+            if field.name not in self.fields:
+                continue
+            form_field = self.fields[field.name]
+            if not isinstance(field, EncryptedDateField):
+                form_field.widget = forms.PasswordInput(render_value=False)
+            form_field.help_text = _("Stored values are not shown. Leave blank to keep.")
+            self.initial[field.name] = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field in encrypted_fields(self._meta.model):
+            if cleaned.get(field.name) in (None, ""):
+                cleaned.pop(field.name, None)  # keep what is stored
+        organization = cleaned.get("organization") or getattr(self.instance, "organization", None)
+        if organization is not None and not self.errors:
+            self.instance.organization = organization
+            try:
+                account_validate(account=self.instance, **self.changes())
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def changes(self) -> dict:
+        """Return the changed model fields and their new values."""
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in self.cleaned_data and name in model_fields and name != "organization"
+        }
+
+
+class AccountAdmin(admin.ModelAdmin):
+    form = AccountAdminForm
+    search_fields = ["name", "name_kana"]
+    list_filter = ["organization"]
+    readonly_fields = ["masked_id", "masked_email", "masked_secrets", "last_confirmed_at"]
+
+    @admin.display(description=_("ID"))
+    def masked_id(self, account: CcusAccount) -> str:
+        return mask_ccus_id(account.ccus_id_last4) or "—"
+
+    @admin.display(description=_("registered email"))
+    def masked_email(self, account: CcusAccount) -> str:
+        return mask_email(account.registered_email) or "—"
+
+    @admin.display(description=_("stored secrets"))
+    def masked_secrets(self, account: CcusAccount) -> str:
+        stored = [
+            f"{field.verbose_name}: {mask_text('x')}"
+            for field in encrypted_fields(type(account))
+            if field.name not in ("ccus_id", "registered_email")
+            and getattr(account, field.name) not in (None, "")
+        ]
+        return ", ".join(stored) or "—"
+
+    def save_model(self, request, obj, form, change) -> None:
+        changes = form.changes()
+        if change:
+            fresh = type(obj).objects.get(pk=obj.pk)
+            account_update(account=fresh, actor=request.user, request=request, **changes)
+            return
+        created = account_create(
+            model=type(obj),
+            organization=form.cleaned_data["organization"],
+            actor=request.user,
+            request=request,
+            **changes,
+        )
+        obj.pk, obj.uuid = created.pk, created.uuid
+
+
+class ManagerIdFeeInline(admin.TabularInline):
+    model = ManagerIdFee
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(AccountAdmin):
+    list_display = ["name", "masked_id", "organization", "registration_expires_on"]
+    inlines = [ManagerIdFeeInline]
+
+
+@admin.register(Worker)
+class WorkerAdmin(AccountAdmin):
+    list_display = ["name", "name_kana", "masked_id", "organization", "status", "card_expires_on"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["organization"]

@@ -1,0 +1,62 @@
+"""Reads about CCUS accounts: soft warnings that need the firm's other records."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ccus.models import CcusAccount, Company, Worker
+from ccus.validators import SoftWarning, email_warnings, hint_warnings, security_code_warnings
+
+
+def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:
+    if not account.ccus_id_index:
+        return []
+    other_model = Worker if isinstance(account, Company) else Company
+    other = other_model.objects.filter(
+        organization_id=account.organization_id, ccus_id_index=account.ccus_id_index
+    ).first()
+    if other is None:
+        return []
+    message = _(
+        "The same digits are also saved as the %(kind)s of “%(name)s”. "
+        "A business ID and a worker ID are different numbers: check which one this is."
+    ) % {"kind": other._meta.get_field("ccus_id").verbose_name, "name": other.name}
+    return [SoftWarning("id_used_by_other_kind", message)]
+
+
+def _shared_email_warnings(worker: Worker) -> list[SoftWarning]:
+    if not worker.email_index:
+        return []
+    warnings = []
+    same = {"organization_id": worker.organization_id, "email_index": worker.email_index}
+    others = Worker.objects.filter(**same).exclude(pk=worker.pk).count()
+    if others:
+        message = ngettext(
+            "%(count)d other worker has the same registered email. CCUS sends password "
+            "resets there, so a worker who leaves could not receive them.",
+            "%(count)d other workers have the same registered email. CCUS sends password "
+            "resets there, so a worker who leaves could not receive them.",
+            others,
+        ) % {"count": others}
+        warnings.append(SoftWarning("email_shared", message))
+    if Company.objects.filter(**same).exists():
+        message = _(
+            "This is the business account's registered email. Register the worker's own "
+            "address in CCUS so the worker can reset the password after leaving."
+        )
+        warnings.append(SoftWarning("company_inbox_on_worker", message))
+    return warnings
+
+
+def account_warnings(account: CcusAccount) -> list[SoftWarning]:
+    """Return the soft warnings for an account's current values (saved or not)."""
+    warnings = []
+    if account.security_code:
+        warnings += security_code_warnings(account.security_code)
+    if account.security_code_hint:
+        warnings += hint_warnings(account.security_code_hint)
+    if account.registered_email:
+        warnings += email_warnings(account.registered_email)
+    warnings += _other_kind_warnings(account)
+    if isinstance(account, Worker):
+        warnings += _shared_email_warnings(account)
+    return warnings

@@ -1,0 +1,161 @@
+"""Writes to CCUS accounts: normalise, index, keep IDs unique per firm, and audit."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from ccus.lookup import ccus_id_index, email_index
+from ccus.models import CcusAccount, Company, Worker
+from ccus.validators import (
+    hint_looks_like_code,
+    normalize_ccus_id,
+    validate_ccus_id,
+    validate_registered_email,
+)
+from vault.audit import audit_record
+from vault.crypto import EncryptedMixin
+from vault.models import Organization
+
+ID_KIND = {Company: "company", Worker: "worker"}
+
+
+def _normalised(account: CcusAccount, name: str, value):
+    """Return the value to store for one field; raise ValidationError if it is not acceptable."""
+    field = account._meta.get_field(name)
+    if isinstance(field, EncryptedMixin) and value == "":
+        return None
+    if name == "ccus_id" and value is not None:
+        if not normalize_ccus_id(value):
+            return None
+        return validate_ccus_id(value, kind=ID_KIND[type(account)])
+    if name == "registered_email" and value is not None:
+        return validate_registered_email(value)
+    return value
+
+
+def _apply(account: CcusAccount, fields: dict) -> list[str]:
+    """Set fields on account and refresh what derives from them; return the changed names."""
+    errors: dict[str, list] = {}
+    changed = []
+    for name, value in fields.items():
+        try:
+            value = _normalised(account, name, value)
+        except ValidationError as error:
+            errors[name] = error.error_list
+            continue
+        if getattr(account, name) != value:
+            changed.append(name)
+        setattr(account, name, value)
+    company = getattr(account, "company", None)
+    if company is not None and company.organization_id != account.organization_id:
+        errors["company"] = [
+            ValidationError(_("Choose a business account of this firm."), code="other_firm")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    _refresh_derived(account)
+    return changed
+
+
+def _refresh_derived(account: CcusAccount) -> None:
+    organization = account.organization
+    ccus_id, email, hint = account.ccus_id, account.registered_email, account.security_code_hint
+    account.ccus_id_index = ccus_id_index(organization, ccus_id) if ccus_id else None
+    account.ccus_id_last4 = ccus_id[-4:] if ccus_id else ""
+    account.email_index = email_index(organization, email) if email else None
+    account.hint_is_code = bool(hint) and hint_looks_like_code(hint)
+
+
+def _id_holder(account: CcusAccount) -> CcusAccount | None:
+    if not account.ccus_id_index:
+        return None
+    holders = type(account).objects.filter(
+        organization_id=account.organization_id, ccus_id_index=account.ccus_id_index
+    )
+    return holders.exclude(pk=account.pk).first() if account.pk else holders.first()
+
+
+def _duplicate_id_error(holder: CcusAccount) -> ValidationError:
+    message = _(
+        "This ID is already saved for “%(name)s”. An ID can be saved only once in a firm: "
+        "open that account instead."
+    )
+    return ValidationError(
+        {"ccus_id": ValidationError(message, code="duplicate", params={"name": holder.name})}
+    )
+
+
+def _save(account: CcusAccount, *, action: str, changed: list[str], actor, request) -> None:
+    holder = _id_holder(account)
+    if holder is not None:
+        raise _duplicate_id_error(holder)
+    account.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as error:
+        # Another request saved the same ID between our check and our insert.
+        holder = _id_holder(account)
+        if holder is None:
+            raise
+        raise _duplicate_id_error(holder) from error
+    audit_record(
+        action=action,
+        actor=actor,
+        organization=account.organization,
+        target=account,
+        request=request,
+        fields=sorted(changed),
+    )
+
+
+@transaction.atomic
+def account_create(
+    *,
+    model: type[CcusAccount],
+    organization: Organization,
+    actor=None,
+    request: HttpRequest | None = None,
+    **fields,
+) -> CcusAccount:
+    """Create a business or worker account in organization from field values."""
+    account = model(organization=organization)
+    changed = _apply(account, fields)
+    action = f"{model._meta.model_name}.create"
+    _save(account, action=action, changed=changed, actor=actor, request=request)
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *, account: CcusAccount, actor=None, request: HttpRequest | None = None, **fields
+) -> CcusAccount:
+    """Change fields of an account; nothing is written if a value is rejected."""
+    changed = _apply(account, fields)
+    if changed:
+        action = f"{account._meta.model_name}.update"
+        _save(account, action=action, changed=changed, actor=actor, request=request)
+    return account
+
+
+def account_validate(*, account: CcusAccount, **fields) -> None:
+    """Raise the ValidationError that saving these fields would raise; write nothing."""
+    if account.pk:
+        account = type(account).objects.get(pk=account.pk)
+    else:
+        account = type(account)(organization=account.organization)
+    _apply(account, fields)
+    holder = _id_holder(account)
+    if holder is not None:
+        raise _duplicate_id_error(holder)
+
+
+def company_create(*, organization: Organization, **kwargs) -> Company:
+    """Create a 事業者 account."""
+    return account_create(model=Company, organization=organization, **kwargs)
+
+
+def worker_create(*, organization: Organization, **kwargs) -> Worker:
+    """Create a 技能者 account."""
+    return account_create(model=Worker, organization=organization, **kwargs)

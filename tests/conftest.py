@@ -1,0 +1,59 @@
+"""The cast (owner, admin, staff, viewer, outsider) and the switches for real services."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_member, make_organization
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if item.get_closest_marker("postgres") and "postgresql" not in engine:
+        _missing("DATABASE_URL does not point at PostgreSQL")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("REDIS_URL is not set")
+
+
+@pytest.fixture
+def organization(db):
+    return make_organization("協力建設株式会社")
+
+
+@pytest.fixture
+def other_organization(db):
+    return make_organization("よその工務店")
+
+
+@pytest.fixture
+def owner(organization):
+    return make_member(organization, "owner")
+
+
+@pytest.fixture
+def admin_member(organization):
+    return make_member(organization, "admin")
+
+
+@pytest.fixture
+def staff(organization):
+    return make_member(organization, "staff")
+
+
+@pytest.fixture
+def viewer(organization):
+    return make_member(organization, "viewer")
+
+
+@pytest.fixture
+def outsider(other_organization):
+    return make_member(other_organization, "owner")

@@ -1,0 +1,53 @@
+"""Builders for test records, through the same services the product uses."""
+
+import datetime
+import itertools
+
+from ccus.models import Company, Worker
+from ccus.services import company_create, worker_create
+from vault.models import Membership, Organization, User
+
+_numbers = itertools.count(1)
+
+# Plaintexts a test can search for in responses, rows and emails.
+SECRETS = {
+    "ccus_id": "12345678901234",
+    "registered_email": "secret.mail@example.jp",
+    "password": "Pa55-secret-word",
+    "initial_password": "Initial-secret-77",
+    "security_code": "4821",
+    "security_code_hint": "金庫の赤い封筒",
+    "address": "大阪府大阪市北区梅田9-9-9",
+    "phone": "06-9876-5432",
+    "notes": "秘密のメモ",
+}
+
+
+def make_organization(name: str = "協力建設株式会社") -> Organization:
+    return Organization.objects.create(name=name)
+
+
+def make_user(email: str | None = None, password: str = "correct-horse-battery") -> User:
+    return User.objects.create_user(email or f"user{next(_numbers)}@example.jp", password)
+
+
+def make_member(organization: Organization, role: str) -> User:
+    user = make_user(f"{role}{next(_numbers)}@example.jp")
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+def make_company(organization: Organization, **fields) -> Company:
+    fields.setdefault("name", f"事業者{next(_numbers)}")
+    return company_create(organization=organization, **fields)
+
+
+def make_worker(organization: Organization, **fields) -> Worker:
+    fields.setdefault("name", f"技能者{next(_numbers)}")
+    return worker_create(organization=organization, **fields)
+
+
+def make_secret_worker(organization: Organization, **overrides) -> Worker:
+    """Make a worker whose every secret field holds a known plaintext from SECRETS."""
+    values = {**SECRETS, "birth_date": datetime.date(1981, 2, 3), **overrides}
+    return make_worker(organization, name="秘密 太郎", name_kana="ヒミツ タロウ", **values)

@@ -1,0 +1,45 @@
+"""Audit events say who did what to which record, never a value."""
+
+import pytest
+from django.test import RequestFactory
+
+from tests.factories import SECRETS, make_secret_worker
+from vault.audit import audit_record
+from vault.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_it_records_who_what_where(owner, organization):
+    worker = make_secret_worker(organization)
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="TestBrowser/1")
+    event = audit_record(
+        action="worker.reveal",
+        actor=owner,
+        organization=organization,
+        target=worker,
+        field="password",
+        request=request,
+    )
+    assert (event.actor, event.target_type, event.target_uuid) == (owner, "worker", worker.uuid)
+    assert (event.ip_address, event.user_agent, event.field) == (
+        "192.0.2.7",
+        "TestBrowser/1",
+        "password",
+    )
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_string_detail_that_could_carry_a_value(organization):
+    with pytest.raises(TypeError):
+        audit_record(action="worker.update", organization=organization, password="x")
+
+
+@pytest.mark.django_db
+def test_it_logs_changed_field_names_without_values(owner, organization):
+    make_secret_worker(organization, actor=owner)
+    event = AuditEvent.objects.get(action="worker.create")
+    assert event.actor == owner
+    assert "password" in event.details["fields"]
+    dumped = str(AuditEvent.objects.values().get(pk=event.pk))
+    for value in SECRETS.values():
+        assert value not in dumped

@@ -1,0 +1,48 @@
+"""Plaintexts never reach the database: raw SQLite file bytes and raw PostgreSQL rows."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from ccus.models import Worker
+from ccus.services import _refresh_derived
+from tests.factories import SECRETS, make_secret_worker
+from vault.models import Organization
+
+
+def _needles() -> list[bytes]:
+    needles = []
+    for value in SECRETS.values():
+        needles += [value.encode(), value.encode().hex().encode(), value.encode("utf-16-le")]
+    return needles
+
+
+@pytest.mark.django_db(databases=["sqlite_file"], transaction=True)
+def test_it_keeps_no_plaintext_in_the_sqlite_file():
+    organization = Organization.objects.using("sqlite_file").create(name="ファイル建設")
+    worker = Worker(organization=organization, name="秘密 太郎", **SECRETS)
+    worker.birth_date = datetime.date(1981, 2, 3)
+    _refresh_derived(worker)
+    worker.save(using="sqlite_file")
+    connections["sqlite_file"].close()
+    raw = Path(settings.DATABASES["sqlite_file"]["TEST"]["NAME"]).read_bytes()
+    assert "秘密 太郎".encode() in raw  # names are plain: the file really holds the row
+    for needle in _needles():
+        assert needle not in raw
+    assert Worker.objects.using("sqlite_file").get(pk=worker.pk).password == SECRETS["password"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_it_keeps_no_plaintext_in_postgresql_rows(organization):
+    make_secret_worker(organization)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_to_json(w)::text FROM ccus_worker w")
+        rows = "".join(row[0] for row in cursor.fetchall())
+    assert "秘密 太郎" in rows
+    for value in SECRETS.values():
+        assert value not in rows
+        assert value.encode().hex() not in rows

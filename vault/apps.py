@@ -1,0 +1,21 @@
+"""App configuration of the security core."""
+
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class VaultConfig(AppConfig):
+    name = "vault"
+    verbose_name = _("Vault")
+
+    def ready(self) -> None:
+        from vault import checks  # noqa: F401  (registers the system checks)
+
+        if settings.CELERY_BROKER_URL.startswith("filesystem:"):
+            # kombu's filesystem transport expects its folders to exist.
+            options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+            for key in ("data_folder_in", "data_folder_out", "control_folder"):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)

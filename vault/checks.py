@@ -1,0 +1,64 @@
+"""System checks that refuse to run with missing, weak or reused vault keys."""
+
+from django.conf import settings
+from django.core import checks
+
+MIN_KEY_LENGTH = 32
+
+
+def _key_problems(name: str, value: str) -> list[checks.Error]:
+    if not value:
+        return [checks.Error(f"{name} is empty.", hint=f"Set {name}.", id="vault.E001")]
+    if len(value) < MIN_KEY_LENGTH:
+        return [
+            checks.Error(
+                f"A key in {name} is shorter than {MIN_KEY_LENGTH} characters.",
+                hint="Generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                id="vault.E002",
+            )
+        ]
+    if value == settings.SECRET_KEY:
+        return [
+            checks.Error(
+                f"A key in {name} equals DJANGO_SECRET_KEY.",
+                hint="Vault keys must be dedicated keys of their own.",
+                id="vault.E003",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_vault_keys(app_configs=None, **kwargs) -> list[checks.Error]:
+    """Fail when a vault key is missing, too short, equal to SECRET_KEY or used twice."""
+    encryption_keys = list(getattr(settings, "VAULT_ENCRYPTION_KEYS", []) or [])
+    blind_key = getattr(settings, "VAULT_BLIND_INDEX_KEY", "") or ""
+    errors = []
+    if not encryption_keys:
+        errors.append(
+            checks.Error(
+                "VAULT_ENCRYPTION_KEYS is empty.",
+                hint="Set VAULT_ENCRYPTION_KEYS.",
+                id="vault.E001",
+            )
+        )
+    for key in encryption_keys:
+        errors += _key_problems("VAULT_ENCRYPTION_KEYS", key)
+    errors += _key_problems("VAULT_BLIND_INDEX_KEY", blind_key)
+    if blind_key and blind_key in encryption_keys:
+        errors.append(
+            checks.Error(
+                "VAULT_BLIND_INDEX_KEY is also an encryption key.",
+                hint="Give the blind index a key of its own.",
+                id="vault.E004",
+            )
+        )
+    if len(set(encryption_keys)) != len(encryption_keys):
+        errors.append(
+            checks.Error(
+                "VAULT_ENCRYPTION_KEYS lists the same key twice.",
+                hint="List each key once, newest first.",
+                id="vault.E005",
+            )
+        )
+    return errors

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real settings with test keys and a file-backed SQLite."""
+
+import os
+
+# Test-only keys, set before the real settings read the environment.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+os.environ.setdefault("VAULT_ENCRYPTION_KEYS", "test-encryption-key-0000000000000000000000000")
+os.environ.setdefault("VAULT_BLIND_INDEX_KEY", "test-blind-index-key-000000000000000000000000")
+os.environ.setdefault("VAULT_ENV_FILE", os.devnull)
+
+from vault.settings import *  # noqa: F403
+from vault.settings import DATABASES, VAR_DIR
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A second, file-backed SQLite database, so tests can read the raw bytes on disk.
+DATABASES["sqlite_file"] = {
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),
+    "TEST": {"NAME": str(VAR_DIR / "test-at-rest.sqlite3")},
+}
