@@ -41,8 +41,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/crypto.py
 
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages --locale ja --no-obsolete --add-location file
-	$(BIN)/python manage.py compilemessages --locale ja
+	$(BIN)/python manage.py makemessages --locale ja --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*"
+	$(BIN)/python manage.py compilemessages --locale ja --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
