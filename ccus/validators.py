@@ -51,7 +51,9 @@ class SoftWarning:
 
 def normalize_digits(value: str) -> str:
     """Turn full-width characters into ASCII and drop spaces and dashes."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
+    stripped = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
+    # Dropping a space can leave a combining mark next to a letter: compose once more.
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", stripped))
 
 
 normalize_ccus_id = normalize_digits
