@@ -17,6 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # A second, file-backed SQLite database, so tests can read the raw bytes on disk.
+VAR_DIR.mkdir(exist_ok=True)
 DATABASES["sqlite_file"] = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),
