@@ -24,6 +24,7 @@ run: $(VENV)/.runtime | $(BIN)/python
 	@$(MAKE) --no-print-directory .env
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 

@@ -1,10 +1,22 @@
 """Reads about CCUS accounts: soft warnings that need the firm's other records."""
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ccus.models import CcusAccount, Company, Worker
-from ccus.validators import SoftWarning, email_warnings, hint_warnings, security_code_warnings
+from ccus.filters import FILTER_LABELS, filter_q, in_scope
+from ccus.lookup import filter_by_ccus_id
+from ccus.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.validators import (
+    CCUS_ID_LENGTH,
+    SoftWarning,
+    email_warnings,
+    hint_warnings,
+    normalize_ccus_id,
+    security_code_warnings,
+)
+from vault.crypto import encrypted_fields
 
 
 def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:
@@ -60,3 +72,33 @@ def account_warnings(account: CcusAccount) -> list[SoftWarning]:
     if isinstance(account, Worker):
         warnings += _shared_email_warnings(account)
     return warnings
+
+
+def account_list(
+    model: type[CcusAccount],
+    organization,
+    *,
+    filter_name: str = "",
+    status: str = "",
+    query: str = "",
+) -> QuerySet:
+    """Return the firm's accounts for a list page, without loading any encrypted column."""
+    accounts = model.objects.filter(organization=organization)
+    if filter_name in FILTER_LABELS:
+        accounts = in_scope(model, organization).filter(
+            filter_q(filter_name, model, organization, timezone.localdate())
+        )
+    if model is Worker and status in WorkerStatus.values:
+        accounts = accounts.filter(status=status)
+    query = query.strip()
+    if query:
+        digits = normalize_ccus_id(query)
+        if len(digits) == CCUS_ID_LENGTH and digits.isascii() and digits.isdigit():
+            accounts = filter_by_ccus_id(accounts, organization, digits)
+        else:
+            accounts = accounts.filter(Q(name__icontains=query) | Q(name_kana__icontains=query))
+    deferred = [field.name for field in encrypted_fields(model)]
+    if model is Worker:
+        accounts = accounts.select_related("company")
+        deferred += [f"company__{field.name}" for field in encrypted_fields(Company)]
+    return accounts.defer(*deferred).order_by("name_kana", "name", "id")

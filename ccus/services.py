@@ -1,12 +1,16 @@
 """Writes to CCUS accounts: normalise, index, keep IDs unique per firm, and audit."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ccus.lookup import ccus_id_index, email_index
-from ccus.models import CcusAccount, Company, Worker
+from ccus.models import CcusAccount, Company, Worker, WorkerStatus
 from ccus.validators import (
     hint_looks_like_code,
     normalize_ccus_id,
@@ -159,3 +163,40 @@ def company_create(*, organization: Organization, **kwargs) -> Company:
 def worker_create(*, organization: Organization, **kwargs) -> Worker:
     """Create a 技能者 account."""
     return account_create(model=Worker, organization=organization, **kwargs)
+
+
+@transaction.atomic
+def accounts_confirm(*, accounts: QuerySet, actor, request: HttpRequest | None = None) -> int:
+    """Mark accounts as checked and still correct now, by actor; return how many."""
+    confirmed = list(accounts.only("id", "uuid", "name", "organization_id"))
+    model = accounts.model
+    model.objects.filter(id__in=[a.id for a in confirmed]).update(
+        last_confirmed_at=timezone.now(), last_confirmed_by=actor
+    )
+    for account in confirmed:
+        audit_record(
+            action=f"{model._meta.model_name}.confirm",
+            actor=actor,
+            organization_id=account.organization_id,
+            target=account,
+            request=request,
+        )
+    return len(confirmed)
+
+
+@transaction.atomic
+def worker_mark_left(
+    *, worker: Worker, left_on: datetime.date, actor, request: HttpRequest | None = None
+) -> Worker:
+    """Record that a worker left the firm; the account is kept, marked as left."""
+    worker.status = WorkerStatus.LEFT
+    worker.left_on = left_on
+    worker.save(update_fields=["status", "left_on", "updated_at"])
+    audit_record(
+        action="worker.left",
+        actor=actor,
+        organization=worker.organization,
+        target=worker,
+        request=request,
+    )
+    return worker

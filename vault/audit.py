@@ -29,6 +29,7 @@ def audit_record(
     action: str,
     actor=None,
     organization: Organization | None = None,
+    organization_id: int | None = None,
     target: models.Model | None = None,
     field: str = "",
     request: HttpRequest | None = None,
@@ -37,7 +38,7 @@ def audit_record(
     """Write one audit event; details hold only counts, flags and field names."""
     ip_address, user_agent = _client_address(request)
     return AuditEvent.objects.create(
-        organization=organization,
+        organization_id=organization.id if organization is not None else organization_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.model_name if target is not None else "",

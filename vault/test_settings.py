@@ -18,8 +18,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # A second, file-backed SQLite database, so tests can read the raw bytes on disk.
 VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True
 DATABASES["sqlite_file"] = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),
     "TEST": {"NAME": str(VAR_DIR / "test-at-rest.sqlite3")},
 }
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

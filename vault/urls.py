@@ -1,13 +1,35 @@
 """Root URLs."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
 
+from vault import audit_log, firm_views
+from vault import auth_views as vault_auth
 from vault.health import healthz
+
+password_set = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="vault/password_set.html", success_url="/login/"
+    )
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("login/", vault_auth.login_view, name="login"),
+    path("logout/", vault_auth.logout_view, name="logout"),
+    path("account/two-factor/setup/", vault_auth.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/", vault_auth.two_factor_verify, name="two_factor_verify"),
+    path("account/confirm/", vault_auth.reauthenticate, name="reauthenticate"),
+    path("account/set-password/<uidb64>/<token>/", password_set, name="password_set"),
+    path("language/", login_not_required(set_language), name="set_language"),
+    path("firm/switch/", firm_views.switch_organization, name="switch_organization"),
+    path("firm/members/", firm_views.members, name="members"),
+    path("firm/members/<uuid:uuid>/remove/", firm_views.member_remove, name="member_remove"),
+    path("firm/policy/", firm_views.policy, name="policy"),
+    path("firm/audit/", audit_log.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", include("ccus.urls")),
 ]

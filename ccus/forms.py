@@ -1,0 +1,105 @@
+"""Forms of business and worker accounts: typed values kept, secrets write-only on edit."""
+
+from django import forms
+from django.db.models import DateField
+from django.utils.translation import gettext_lazy as _
+
+from ccus.models import CcusAccount, Company, Worker
+from ccus.validators import card_number_reading
+from vault.crypto import encrypted_fields
+
+FIELDS = {
+    Company: [
+        "name", "name_kana", "ccus_id", "responsible_person", "registered_email", "password",
+        "security_code", "security_code_hint", "address", "phone", "registration_expires_on",
+        "notice_location", "notes",
+    ],
+    Worker: [
+        "name", "name_kana", "company", "ccus_id", "registered_email", "password",
+        "initial_password", "security_code", "security_code_hint", "birth_date", "address",
+        "phone", "card_expires_on", "level", "consent_given_on", "notes",
+    ],
+}  # fmt: skip
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SECRET_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
+STORED_HELP = _("Saved. Leave blank to keep it, or type a new value to replace it.")
+
+
+class AccountForm(forms.Form):
+    """Base of the generated account forms; see account_form_class."""
+
+    model: type[CcusAccount]
+
+    def __init__(self, *args, organization, account: CcusAccount | None = None, **kwargs):
+        self.account = account
+        if account is not None:
+            kwargs["initial"] = self._initial(account)
+        super().__init__(*args, **kwargs)
+        if "company" in self.fields:
+            self.fields["company"].queryset = Company.objects.filter(
+                organization=organization
+            ).only("id", "name")
+        for name in self.secret_names:
+            self.fields[name].widget.attrs.update(SECRET_ATTRS)
+            if account is not None and getattr(account, name) not in (None, ""):
+                self.fields[name].help_text = STORED_HELP
+                self.fields[name].widget.attrs["placeholder"] = "••••••••"
+
+    @property
+    def secret_names(self) -> list[str]:
+        return [f.name for f in encrypted_fields(self.model) if f.name in self.fields]
+
+    def _initial(self, account: CcusAccount) -> dict:
+        secrets = {f.name for f in encrypted_fields(self.model)}
+        initial = {n: getattr(account, n) for n in FIELDS[self.model] if n not in secrets}
+        if "company" in initial:
+            initial["company"] = account.company_id
+        return initial
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        reading = card_number_reading(cleaned.get("ccus_id") or "")
+        if cleaned.get("use_card_reading") and reading:
+            cleaned["ccus_id"] = reading
+        return cleaned
+
+    @property
+    def offers_card_reading(self) -> bool:
+        """Tell whether the ID looked like a card number, so the page offers its reading."""
+        return self.has_error("ccus_id", "card_number") or bool(self.data.get("use_card_reading"))
+
+    def changes(self) -> dict:
+        """Return the values for the service; on edit, blank secrets keep what is stored."""
+        values = {}
+        for name, value in self.cleaned_data.items():
+            if name == "use_card_reading":
+                continue
+            if self.account is not None and name in self.secret_names and value in ("", None):
+                continue
+            values[name] = value
+        return values
+
+
+def account_form_class(model: type[CcusAccount]) -> type[AccountForm]:
+    """Build the form of a business or worker account."""
+    widgets = {f.name: DATE_WIDGET for f in model._meta.concrete_fields if isinstance(f, DateField)}
+    fields = forms.fields_for_model(model, fields=FIELDS[model], widgets=widgets)
+    id_label = model._meta.get_field("ccus_id").verbose_name
+    # Wider than 14: people type spaces and hyphens, which the service removes.
+    fields["ccus_id"] = forms.CharField(
+        label=id_label,
+        required=False,
+        max_length=40,
+        help_text=_("14 digits. Full-width digits, spaces and hyphens are fine."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    fields["registered_email"] = forms.CharField(
+        label=_("registered email"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"inputmode": "email"}),
+    )
+    fields["use_card_reading"] = forms.BooleanField(
+        label=_("Use the leftmost 14 digits as the worker ID"), required=False
+    )
+    return type(f"{model.__name__}Form", (AccountForm,), {"model": model, **fields})

@@ -1,0 +1,29 @@
+"""URLs of the console."""
+
+from django.urls import path
+
+from ccus.models import Company, Worker
+from ccus.views import console, reveal
+
+app_name = "ccus"
+
+
+def account_urls(prefix: str, model) -> list:
+    """Return the list, create, confirm, detail, edit and reveal URLs of one kind of account."""
+    kw = {"model": model}
+    return [
+        path(f"{prefix}/", console.account_list_view, kw, name=prefix),
+        path(f"{prefix}/new/", console.account_create_view, kw, name=f"{prefix}-create"),
+        path(f"{prefix}/confirm/", console.account_confirm_view, kw, name=f"{prefix}-confirm"),
+        path(f"{prefix}/<uuid:uuid>/", console.account_detail, kw, name=f"{prefix}-detail"),
+        path(f"{prefix}/<uuid:uuid>/edit/", console.account_edit_view, kw, name=f"{prefix}-edit"),
+        path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
+    ]
+
+
+urlpatterns = [
+    path("", console.dashboard, name="dashboard"),
+    *account_urls("workers", Worker),
+    *account_urls("companies", Company),
+    path("workers/<uuid:uuid>/left/", console.worker_left_view, name="workers-left"),
+]

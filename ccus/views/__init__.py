@@ -1,0 +1,1 @@
+"""Views of CCUS Vault, split by audience."""

@@ -1,0 +1,190 @@
+"""The office admin console: dashboard, lists, detail, create, edit, confirm, worker left."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ccus.filters import FILTER_LABELS, dashboard_counts
+from ccus.forms import DATE_WIDGET, account_form_class
+from ccus.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.selectors import account_list, account_warnings
+from ccus.services import account_create, account_update, accounts_confirm, worker_mark_left
+from ccus.views.common import KIND, reveal_role
+from vault.crypto import encrypted_fields
+from vault.models import Role
+from vault.permissions import get_for_role, require_membership
+
+PAGE_SIZE = 50
+
+
+class LeftForm(forms.Form):
+    left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Show the firm's health report; every figure links to the matching list."""
+    membership = require_membership(request)
+    organization = membership.organization
+    sections = [
+        (model._meta.verbose_name_plural, KIND[model], dashboard_counts(model, organization))
+        for model in (Company, Worker)
+    ]
+    return render(
+        request, "ccus/dashboard.html", {"sections": sections, "filter_labels": FILTER_LABELS}
+    )
+
+
+def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
+    """List a firm's accounts, filtered and searched, one page at a time."""
+    membership = require_membership(request)
+    params = {
+        "filter_name": request.GET.get("filter", ""),
+        "status": request.GET.get("status", ""),
+        "query": request.GET.get("q", ""),
+    }
+    accounts = account_list(model, membership.organization, **params)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": model._meta.verbose_name_plural,
+        "kind": KIND[model],
+        "page": page,
+        "params": params,
+        "query": query.urlencode(),
+        "filter_labels": FILTER_LABELS,
+        "statuses": WorkerStatus.choices if model is Worker else [],
+        "can_edit": membership.has_role(Role.STAFF),
+    }
+    return render(request, "ccus/account_list.html", context)
+
+
+def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
+    """Show one account with every secret masked."""
+    account = get_for_role(request, model.objects.all(), Role.VIEWER, uuid=uuid)
+    membership = request._record_membership
+    secrets = [f for f in encrypted_fields(model) if f.name != "ccus_id"]
+    context = {
+        "model": model,
+        "kind": KIND[model],
+        "account": account,
+        "secrets": [(f, getattr(account, f.name)) for f in secrets],
+        "revealable": {
+            f.name for f in encrypted_fields(model) if membership.has_role(reveal_role(f.name))
+        },
+        "warnings": account_warnings(account),
+        "can_edit": membership.has_role(Role.STAFF),
+        "overdue": is_overdue(account, account.organization.confirmation_policy_days),
+    }
+    return render(request, "ccus/account_detail.html", context)
+
+
+def _save_form(request, form, save) -> CcusAccount | None:
+    """Call the service with the form's values; put its errors on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(**form.changes())
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _after_save(request: HttpRequest, account: CcusAccount, message: str) -> HttpResponse:
+    messages.success(request, message)
+    for warning in account_warnings(account):
+        messages.warning(request, warning.message)
+    return redirect(f"ccus:{KIND[type(account)]}-detail", uuid=account.uuid)
+
+
+def account_create_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
+    """Add a business or worker account."""
+    membership = require_membership(request, Role.STAFF)
+    organization = membership.organization
+    form = account_form_class(model)(request.POST or None, organization=organization)
+    if request.method == "POST":
+        account = _save_form(
+            request,
+            form,
+            lambda **values: account_create(
+                model=model,
+                organization=organization,
+                actor=request.user,
+                request=request,
+                **values,
+            ),
+        )
+        if account is not None:
+            return _after_save(request, account, _("Saved %(name)s.") % {"name": account.name})
+    context = {"form": form, "model": model, "kind": KIND[model]}
+    return render(request, "ccus/account_form.html", context)
+
+
+def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
+    """Change a business or worker account; blank secrets keep what is stored."""
+    account = get_for_role(request, model.objects.all(), Role.STAFF, uuid=uuid)
+    form = account_form_class(model)(
+        request.POST or None, organization=account.organization, account=account
+    )
+    if request.method == "POST":
+        saved = _save_form(
+            request,
+            form,
+            lambda **values: account_update(
+                account=model.objects.get(pk=account.pk),
+                actor=request.user,
+                request=request,
+                **values,
+            ),
+        )
+        if saved is not None:
+            return _after_save(request, saved, _("Saved %(name)s.") % {"name": saved.name})
+    context = {"form": form, "model": model, "kind": KIND[model], "account": account}
+    return render(request, "ccus/account_form.html", context)
+
+
+@require_POST
+def account_confirm_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
+    """Mark the chosen accounts as checked and correct today."""
+    membership = require_membership(request, Role.STAFF)
+    chosen = model.objects.filter(
+        organization=membership.organization, uuid__in=request.POST.getlist("accounts")
+    )
+    count = accounts_confirm(accounts=chosen, actor=request.user, request=request)
+    if count:
+        messages.success(request, _("Marked %(count)d accounts as confirmed.") % {"count": count})
+    else:
+        messages.warning(request, _("Choose the accounts to mark as confirmed."))
+    return redirect(request.POST.get("back") or f"ccus:{KIND[model]}")
+
+
+def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Mark a worker as left (退職), keeping the account, and list what to hand over."""
+    worker = get_for_role(request, Worker.objects.all(), Role.STAFF, uuid=uuid)
+    form = LeftForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        worker_mark_left(
+            worker=worker,
+            left_on=form.cleaned_data["left_on"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("%(name)s is marked as left.") % {"name": worker.name})
+        return redirect("ccus:workers-detail", uuid=worker.uuid)
+    return render(request, "ccus/worker_left.html", {"worker": worker, "form": form})
+
+
+def is_overdue(account: CcusAccount, policy_days: int) -> bool:
+    """Tell whether the account was last confirmed longer ago than the policy allows."""
+    if account.last_confirmed_at is None:
+        return True
+    return timezone.now() - account.last_confirmed_at > datetime.timedelta(days=policy_days)

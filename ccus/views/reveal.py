@@ -1,0 +1,63 @@
+"""Reveal one secret on purpose: recent re-authentication, role, rate limit, audit, no-store."""
+
+import datetime
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ccus.models import CcusAccount
+from ccus.views.common import KIND, reveal_role
+from vault.audit import audit_record
+from vault.crypto import encrypted_fields
+from vault.models import AuditEvent
+from vault.permissions import get_for_role
+from vault.reauth import reauth_redirect, recently_reauthenticated
+
+REVEAL_ACTION = "secret.reveal"
+
+
+def too_many_reveals(user) -> bool:
+    """Tell whether the user reached the reveal limit of the last ten minutes."""
+    since = timezone.now() - datetime.timedelta(minutes=10)
+    recent = AuditEvent.objects.filter(actor=user, action=REVEAL_ACTION, created_at__gte=since)
+    return recent.count() >= settings.REVEALS_PER_10_MINUTES
+
+
+@require_POST
+@never_cache
+def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
+    """Show one secret of one account once, and record that it was shown."""
+    field_name = request.POST.get("field", "")
+    fields = {f.name: f for f in encrypted_fields(model)}
+    if field_name not in fields:
+        raise Http404("No such field")
+    account = get_for_role(request, model.objects.all(), reveal_role(field_name), uuid=uuid)
+    if not recently_reauthenticated(request):
+        return reauth_redirect(request, reverse(f"ccus:{KIND[model]}-detail", args=[uuid]))
+    if too_many_reveals(request.user):
+        response = render(request, "ccus/reveal_limited.html", status=429)
+        response["Cache-Control"] = "no-store"
+        return response
+    value = getattr(account, field_name)
+    audit_record(
+        action=REVEAL_ACTION,
+        actor=request.user,
+        organization=account.organization,
+        target=account,
+        field=field_name,
+        request=request,
+    )
+    context = {
+        "account": account,
+        "kind": KIND[model],
+        "label": fields[field_name].verbose_name,
+        "value": value,
+    }
+    response = render(request, "ccus/reveal.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

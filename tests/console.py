@@ -1,0 +1,20 @@
+"""Helpers for console tests: sign in as a member, with the second factor and re-auth done."""
+
+import time
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vault.middleware import needs_second_factor
+from vault.reauth import SESSION_KEY as REAUTH_KEY
+
+
+def sign_in(client, user, *, reauthenticated: bool = True) -> None:
+    """Log user in as after password and TOTP; optionally confirmed for reveals just now."""
+    client.force_login(user)
+    session = client.session
+    if needs_second_factor(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+        session["otp_device_id"] = device.persistent_id
+    if reauthenticated:
+        session[REAUTH_KEY] = int(time.time())
+    session.save()

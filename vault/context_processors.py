@@ -1,0 +1,15 @@
+"""Template context: the firm the user works in and the firms they can switch to."""
+
+from django.http import HttpRequest
+
+from vault.permissions import current_membership, memberships_of
+
+
+def membership(request: HttpRequest) -> dict:
+    """Expose the current membership and the user's other memberships."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {
+        "current_membership": current_membership(request),
+        "memberships": memberships_of(request.user),
+    }
