@@ -39,7 +39,7 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	mkdir -p var
-	$(BIN)/python bench/crypto.py
+	for bench in bench/*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
 messages: $(VENV)/.dev
 	$(BIN)/python manage.py makemessages --locale ja --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*"

@@ -64,7 +64,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _create(self) -> str:
         organization = Organization.objects.create(name=DEMO_FIRM)
-        lines = ["http://127.0.0.1:8000/admin/"]
+        lines = ["http://127.0.0.1:8000/  (the Django admin, for the superuser: /admin/)"]
         for email, name, role in PEOPLE:
             password = secrets.token_urlsafe(12)
             if role is None:
