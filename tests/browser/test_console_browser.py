@@ -73,6 +73,12 @@ def test_it_walks_an_owner_through_the_console(page, screenshot, organization):
     assert page.get_by_text("1件を確認済みにしました。").is_visible()
     assert Worker.objects.get(name="山田 太郎").last_confirmed_by == owner
 
+    # On a phone the list stacks into rows that fit the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/workers/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("worker-list-phone")
+
 
 def _expire_reauthentication(user) -> None:
     """Forget the user's recent identity confirmation in every session of theirs."""
