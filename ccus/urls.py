@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ccus.models import Company, Worker
-from ccus.views import console, reveal
+from ccus.views import console, recovery, reveal
 
 app_name = "ccus"
 
@@ -18,6 +18,15 @@ def account_urls(prefix: str, model) -> list:
         path(f"{prefix}/<uuid:uuid>/", console.account_detail, kw, name=f"{prefix}-detail"),
         path(f"{prefix}/<uuid:uuid>/edit/", console.account_edit_view, kw, name=f"{prefix}-edit"),
         path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
+        path(
+            f"{prefix}/<uuid:uuid>/recovery/",
+            recovery.recovery_start_view,
+            kw,
+            name=f"{prefix}-recovery",
+        ),
+        path(
+            f"{prefix}/<uuid:uuid>/sheet/", recovery.recovery_sheet_view, kw, name=f"{prefix}-sheet"
+        ),
     ]
 
 
@@ -26,4 +35,9 @@ urlpatterns = [
     *account_urls("workers", Worker),
     *account_urls("companies", Company),
     path("workers/<uuid:uuid>/left/", console.worker_left_view, name="workers-left"),
+    path("workers/<uuid:uuid>/handover/", recovery.worker_handover_view, name="workers-handover"),
+    path("recovery/", recovery.recovery_log_view, name="recovery-log"),
+    path("recovery/<uuid:uuid>/", recovery.recovery_case_view, name="recovery-case"),
+    path("recovery/<uuid:uuid>/show/", recovery.recovery_reveal_view, name="recovery-reveal"),
+    path("recovery/<uuid:uuid>/done/", recovery.recovery_done_view, name="recovery-done"),
 ]

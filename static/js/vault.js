@@ -18,6 +18,23 @@ document.addEventListener("DOMContentLoaded", () => {
       setTimeout(() => { button.textContent = label; }, 2000);
     });
   });
+  document.querySelectorAll("[data-copy-all]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const container = document.getElementById(button.dataset.copyAll);
+      const lines = [...container.querySelectorAll("[data-item]")].map((row) => {
+        const value = row.querySelector("[data-value]");
+        const text = value ? (value.value !== undefined ? value.value : value.textContent) : "";
+        return `${row.dataset.label}: ${text.trim()}`;
+      });
+      await navigator.clipboard.writeText(lines.join("\n"));
+      const label = button.textContent;
+      button.textContent = button.dataset.copied || "OK";
+      setTimeout(() => { button.textContent = label; }, 2000);
+    });
+  });
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   document.querySelectorAll("[data-select-all]").forEach((box) => {
     box.addEventListener("change", () => {
       document.querySelectorAll(`input[name="${box.dataset.selectAll}"]`).forEach((item) => {

@@ -1,0 +1,286 @@
+"""The recovery assistant: "CCUSにログインできない" to the next step, the sheet, the handover."""
+
+import datetime
+import statistics
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ccus import recovery_guide as guide
+from ccus.forms import DATE_WIDGET
+from ccus.models import CcusAccount, HandoverStep, RecoveryCase, Worker
+from ccus.recovery import (
+    email_inquiry_items,
+    format_value,
+    handover_record,
+    id_inquiry_answers,
+    id_printed_on,
+    kind_of,
+    recovery_complete,
+    recovery_start,
+)
+from ccus.views.common import KIND, reveal_role
+from vault.audit import audit_record
+from vault.crypto import encrypted_fields
+from vault.models import Role
+from vault.permissions import get_for_role, require_membership
+from vault.reauth import reauth_redirect, recently_reauthenticated
+
+# The secrets each path needs at hand.
+PATH_SECRETS = {
+    "id_in_vault": ["ccus_id"],
+    "id_where_printed": [],
+    "inquiry_id": [],
+    "inquiry_email": ["ccus_id", "address", "phone", "birth_date", "registered_email"],
+    "password_reset": ["ccus_id", "registered_email"],
+    "security_code": ["security_code"],
+}
+SHEET_SECRETS = [
+    "ccus_id", "password", "initial_password", "registered_email", "security_code",
+    "security_code_hint", "address", "phone", "birth_date",
+]  # fmt: skip
+
+
+class StartForm(forms.Form):
+    missing = forms.MultipleChoiceField(
+        label=gettext_lazy("What is missing?"),
+        choices=list(guide.MISSING.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one thing that is missing.")},
+    )
+    have = forms.MultipleChoiceField(
+        label=gettext_lazy("What do you still have?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["have"].choices = [(k, guide.HAVE[k]) for k in guide.HAVE_FOR_KIND[kind]]
+
+
+class DoneForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("New password (as set in CCUS)"), required=False, max_length=200
+    )
+    registered_email = forms.CharField(
+        label=gettext_lazy("New registered email (if it changed)"), required=False, max_length=254
+    )
+
+
+class HandoverForm(forms.Form):
+    step = forms.ChoiceField(choices=HandoverStep.Step.choices, widget=forms.HiddenInput)
+    done_on = forms.DateField(label=gettext_lazy("Done on"), widget=DATE_WIDGET)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+
+
+def _allowed(request: HttpRequest, account: CcusAccount, fields: list[str]) -> list[str]:
+    membership = request._record_membership
+    model_fields = {f.name for f in encrypted_fields(type(account))}
+    return [f for f in fields if f in model_fields and membership.has_role(reveal_role(f))]
+
+
+def _reveal(request: HttpRequest, account: CcusAccount, fields: list[str], action: str) -> dict:
+    """Return the values of the fields the user may see, each reveal written to the audit log."""
+    revealed = {}
+    for field in _allowed(request, account, fields):
+        value = getattr(account, field)
+        if value in (None, ""):
+            continue
+        revealed[field] = format_value(value)
+        audit_record(
+            action=action,
+            actor=request.user,
+            organization=account.organization,
+            target=account,
+            field=field,
+            request=request,
+        )
+    return revealed
+
+
+def recovery_start_view(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
+    """Ask what is missing and what is at hand, then open the path to follow."""
+    account = get_for_role(request, model.objects.all(), Role.STAFF, uuid=uuid)
+    form = StartForm(request.POST or None, kind=kind_of(account))
+    if request.method == "POST" and form.is_valid():
+        case = recovery_start(
+            account=account,
+            missing=set(form.cleaned_data["missing"]),
+            have=set(form.cleaned_data["have"]),
+            actor=request.user,
+            request=request,
+        )
+        return redirect("ccus:recovery-case", uuid=case.uuid)
+    context = {"form": form, "account": account, "kind": KIND[model]}
+    return render(request, "ccus/recovery_start.html", context)
+
+
+def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done_form) -> dict:
+    account, kind = case.account, case.kind
+    have = set(case.have)
+    membership = request._record_membership
+    contact = {
+        "contact_company": membership.organization.name,
+        "contact_person": request.user.full_name or request.user.email,
+    }
+    needed = PATH_SECRETS[case.path]
+    return {
+        "case": case,
+        "account": account,
+        "kind": KIND[type(account)],
+        "path": guide.PATHS[case.path],
+        "printed_on": id_printed_on(kind, have),
+        "answers": id_inquiry_answers(account, have) if case.path == "inquiry_id" else [],
+        "items": email_inquiry_items(account, revealed=revealed, contact=contact)
+        if case.path == "inquiry_email"
+        else [],
+        "secrets": [
+            (account._meta.get_field(f).verbose_name, f, revealed.get(f))
+            for f in needed
+            if getattr(account, f) not in (None, "")
+        ],
+        "revealable": bool(_allowed(request, account, needed)),
+        "revealed": revealed,
+        "guide": guide,
+        "done_form": done_form,
+    }
+
+
+def _get_case(request: HttpRequest, uuid) -> RecoveryCase:
+    cases = RecoveryCase.objects.select_related("company", "worker", "organization")
+    return get_for_role(request, cases, Role.STAFF, uuid=uuid)
+
+
+def recovery_case_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Show the one path to follow, with the vault's data filled in (secrets masked)."""
+    case = _get_case(request, uuid)
+    context = _case_context(request, case, {}, DoneForm())
+    return render(request, "ccus/recovery_case.html", context)
+
+
+@require_POST
+@never_cache
+def recovery_reveal_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Show the path again with the secrets it needs revealed, each reveal audited."""
+    case = _get_case(request, uuid)
+    if not recently_reauthenticated(request):
+        return reauth_redirect(request, reverse("ccus:recovery-case", args=[case.uuid]))
+    revealed = _reveal(request, case.account, PATH_SECRETS[case.path], "secret.reveal")
+    response = render(
+        request, "ccus/recovery_case.html", _case_context(request, case, revealed, DoneForm())
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def recovery_done_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Save the new password or registered email, confirm the account and close the case."""
+    case = _get_case(request, uuid)
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        try:
+            recovery_complete(
+                case=case, new_values=form.cleaned_data, actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Solved. The new values are saved and confirmed."))
+            return redirect(f"ccus:{KIND[type(case.account)]}-detail", uuid=case.account.uuid)
+    context = _case_context(request, case, {}, form)
+    return render(request, "ccus/recovery_case.html", context, status=200)
+
+
+@never_cache
+def recovery_sheet_view(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
+    """A printable A4 sheet of everything CCUS asks; secrets only when revealed for it."""
+    account = get_for_role(request, model.objects.all(), Role.VIEWER, uuid=uuid)
+    revealed = {}
+    if request.method == "POST":
+        if not request._record_membership.has_role(Role.STAFF):
+            raise PermissionDenied
+        if not recently_reauthenticated(request):
+            fallback = reverse(f"ccus:{KIND[model]}-sheet", args=[uuid])
+            return reauth_redirect(request, fallback)
+        revealed = _reveal(request, account, SHEET_SECRETS, "recovery.sheet")
+    fields = [f for f in SHEET_SECRETS if f in {x.name for x in encrypted_fields(model)}]
+    context = {
+        "account": account,
+        "kind": KIND[model],
+        "rows": [
+            (
+                account._meta.get_field(f).verbose_name,
+                f,
+                revealed.get(f),
+                getattr(account, f) not in (None, ""),
+            )
+            for f in fields
+        ],
+        "items": email_inquiry_items(account, revealed=revealed, contact={}),
+        "with_secrets": bool(revealed),
+        "can_reveal": request._record_membership.has_role(Role.STAFF),
+        "guide": guide,
+        "printed_at": timezone.localtime(),
+    }
+    response = render(request, "ccus/recovery_sheet.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def recovery_log_view(request: HttpRequest) -> HttpResponse:
+    """Show how often accounts needed recovery and how long it took."""
+    membership = require_membership(request, Role.ADMIN)
+    cases = (
+        RecoveryCase.objects.filter(organization=membership.organization)
+        .select_related("company", "worker", "started_by")
+        .only(
+            "uuid",
+            "path",
+            "missing",
+            "started_at",
+            "completed_at",
+            "company__uuid",
+            "company__name",
+            "worker__uuid",
+            "worker__name",
+            "started_by__email",
+            "started_by__full_name",
+        )
+    )
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    recent = [c for c in cases if c.started_at >= year_ago]
+    minutes = [
+        (c.completed_at - c.started_at).total_seconds() / 60 for c in recent if c.completed_at
+    ]
+    summary = {
+        "count": len(recent),
+        "solved": len(minutes),
+        "median_minutes": round(statistics.median(minutes)) if minutes else None,
+    }
+    return render(request, "ccus/recovery_log.html", {"cases": cases[:200], "summary": summary})
+
+
+def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
+    """The before-leaving checklist (退職・移籍), each step kept with its date."""
+    worker = get_for_role(request, Worker.objects.all(), Role.STAFF, uuid=uuid)
+    form = HandoverForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        handover_record(worker=worker, actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("The step was recorded."))
+        return redirect("ccus:workers-handover", uuid=worker.uuid)
+    done = {s.step: s for s in worker.handover_steps.select_related("recorded_by")}
+    steps = [(key, text, done.get(key)) for key, text in guide.HANDOVER_STEPS.items()]
+    return render(
+        request, "ccus/worker_handover.html", {"worker": worker, "steps": steps, "form": form}
+    )
