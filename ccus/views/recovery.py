@@ -133,7 +133,10 @@ def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done
         "contact_company": membership.organization.name,
         "contact_person": request.user.full_name or request.user.email,
     }
-    needed = PATH_SECRETS[case.path]
+    stored = {f.name for f in encrypted_fields(type(account))}
+    needed = [f for f in PATH_SECRETS[case.path] if f in stored]
+    # The email path shows its secrets inside the item list instead.
+    listed = [] if case.path == "inquiry_email" else needed
     return {
         "case": case,
         "account": account,
