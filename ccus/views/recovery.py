@@ -142,14 +142,14 @@ def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done
         "account": account,
         "kind": KIND[type(account)],
         "path": guide.PATHS[case.path],
-        "printed_on": id_printed_on(kind, have),
+        "printed_on": id_printed_on(kind, have) if case.path == "id_where_printed" else [],
         "answers": id_inquiry_answers(account, have) if case.path == "inquiry_id" else [],
         "items": email_inquiry_items(account, revealed=revealed, contact=contact)
         if case.path == "inquiry_email"
         else [],
         "secrets": [
             (account._meta.get_field(f).verbose_name, f, revealed.get(f))
-            for f in needed
+            for f in listed
             if getattr(account, f) not in (None, "")
         ],
         "revealable": bool(_allowed(request, account, needed)),

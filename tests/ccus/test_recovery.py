@@ -13,6 +13,15 @@ from tests.factories import SECRETS, make_company, make_secret_worker, make_work
 from vault.models import AuditEvent
 
 COMPANY_SECRETS = {k: v for k, v in SECRETS.items() if k not in ("initial_password", "ccus_id")}
+# Both lists end with the same items: the new address, the reason, login, and the contact person.
+TYPED_ITEMS = [
+    "変更希望メールアドレス",
+    "使用できない理由",
+    "ログイン可能か",
+    "会社名",
+    "ご担当者名",
+    "その他質問",
+]
 WORKER_ITEMS = [
     "技能者氏名",
     "技能者ID",
@@ -20,26 +29,9 @@ WORKER_ITEMS = [
     "登録電話番号",
     "生年月日（西暦）",
     "登録済メールアドレス",
-    "変更希望メールアドレス",
-    "使用できない理由",
-    "ログイン可能か",
-    "会社名",
-    "ご担当者名",
-    "その他質問",
+    *TYPED_ITEMS,
 ]
-COMPANY_ITEMS = [
-    "事業者名",
-    "事業者ID",
-    "所在地",
-    "電話番号",
-    "登録済メールアドレス",
-    "変更希望メールアドレス",
-    "使用できない理由",
-    "ログイン可能か",
-    "会社名",
-    "ご担当者名",
-    "その他質問",
-]
+COMPANY_ITEMS = ["事業者名", "事業者ID", "所在地", "電話番号", "登録済メールアドレス", *TYPED_ITEMS]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +90,7 @@ def test_it_fills_the_twelve_worker_items_in_ccus_order(owner_client, organizati
     case = _start(owner_client, worker, ["email"], ["inbox"])
     page = owner_client.get(f"/recovery/{case.uuid}/")
     items = page.context["items"]
-    assert [item.label for item in items] == WORKER_ITEMS
+    assert len(WORKER_ITEMS) == 12 and [item.label for item in items] == WORKER_ITEMS
     assert items[0].value == "秘密 太郎"
     assert [i.value for i in items if i.secret] == ["", "", "", "", ""]
     assert (items[9].value, items[10].value) == (organization.name, "事務 花子")
@@ -126,6 +118,7 @@ def test_it_fills_the_eleven_business_items_in_ccus_order(owner_client, organiza
     )
     case = _start(owner_client, company, ["email"])
     page = owner_client.get(f"/recovery/{case.uuid}/")
+    assert len(COMPANY_ITEMS) == 11
     assert [item.label for item in page.context["items"]] == COMPANY_ITEMS
     _assert_no_secret(page.content.decode(), COMPANY_SECRETS)
     assert "55556666777788" not in page.content.decode()
@@ -154,6 +147,8 @@ def test_it_shows_where_a_worker_id_is_printed(owner_client, organization):
     case = _start(owner_client, make_worker(organization), ["id"], ["card"])
     body = owner_client.get(f"/recovery/{case.uuid}/").content.decode()
     assert "左から14桁" in body
+    case = _start(owner_client, make_worker(organization), ["email"], ["card"])
+    assert "左から14桁" not in owner_client.get(f"/recovery/{case.uuid}/").content.decode()
 
 
 @pytest.mark.django_db
