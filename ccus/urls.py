@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ccus.models import Company, Worker
-from ccus.views import console, recovery, reveal
+from ccus.views import console, recovery, reminders, reveal
 
 app_name = "ccus"
 
@@ -37,6 +37,10 @@ urlpatterns = [
     path("workers/<uuid:uuid>/left/", console.worker_left_view, name="workers-left"),
     path("workers/<uuid:uuid>/handover/", recovery.worker_handover_view, name="workers-handover"),
     path("recovery/", recovery.recovery_log_view, name="recovery-log"),
+    path("reminders/confirm/<str:token>/", reminders.reminders_confirm, name="reminders-confirm"),
+    path("reminders/preferences/", reminders.reminders_preferences, name="reminders-preferences"),
+    path("reminders/log/", reminders.reminders_log, name="reminders-log"),
+    path("reminders/resend/", reminders.reminders_resend, name="reminders-resend"),
     path("recovery/<uuid:uuid>/", recovery.recovery_case_view, name="recovery-case"),
     path("recovery/<uuid:uuid>/show/", recovery.recovery_reveal_view, name="recovery-reveal"),
     path("recovery/<uuid:uuid>/done/", recovery.recovery_done_view, name="recovery-done"),

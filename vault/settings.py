@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -200,7 +201,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Weekdays at 09:00 JST; the task itself skips Japanese public holidays.
+    "plan-daily-reminders": {
+        "task": "ccus.tasks.plan_daily_reminders",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
+    },
+    "sweep-reminders": {"task": "ccus.tasks.sweep_reminders", "schedule": 300.0},
+}
+# Seconds before the first retry of a failed email (doubling each time, with jitter).
+REMINDER_RETRY_BASE = env.int("REMINDER_RETRY_BASE", default=30)
+# Seconds a pending reminder may wait for its task before the sweep queues it again.
+REMINDER_PENDING_GRACE = env.int("REMINDER_PENDING_GRACE", default=600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

@@ -1,0 +1,77 @@
+"""Celery tasks of the reminders: ids in, services do the work, safe to run twice."""
+
+import datetime
+import logging
+import random
+import smtplib
+
+import jpholiday
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+MAX_RETRIES = 5
+RETRYABLE = (smtplib.SMTPException, OSError, ConnectionError)
+
+
+def is_business_day(day: datetime.date) -> bool:
+    """Tell whether day is a Japanese business day (a weekday and not a public holiday)."""
+    return day.weekday() < 5 and not jpholiday.is_holiday(day)
+
+
+def enqueue_digests(recipient_ids: list[int]) -> None:
+    """Queue one digest task per recipient once the current transaction commits."""
+    for recipient_id in recipient_ids:
+        transaction.on_commit(lambda rid=recipient_id: send_digest.delay(rid))
+
+
+@shared_task
+def plan_daily_reminders() -> int:
+    """Plan today's reminders on business days and queue the digests; return how many planned."""
+    from ccus.reminders import plan_reminders
+
+    today = timezone.localdate()
+    if not is_business_day(today):
+        log.info("reminders=skipped day=%s reason=holiday", today)
+        return 0
+    with transaction.atomic():
+        result = plan_reminders()
+        enqueue_digests(result.recipients)
+    log.info("reminders=planned count=%s recipients=%s", result.planned, len(result.recipients))
+    return result.planned
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def send_digest(self, recipient_id: int) -> int:
+    """Send one recipient's pending reminders as one digest, retrying mail errors with backoff."""
+    from ccus.digests import send_pending
+
+    final = self.request.retries >= self.max_retries
+    try:
+        return send_pending(recipient_id, final_attempt=final)
+    except RETRYABLE as error:
+        if final:
+            return 0
+        delay = min(settings.REMINDER_RETRY_BASE * 2**self.request.retries, 600)
+        raise self.retry(exc=error, countdown=delay + random.uniform(0, delay / 2)) from error  # noqa: S311
+
+
+@shared_task
+def sweep_reminders() -> int:
+    """Requeue digests whose claim outlived the task time limit or whose message was lost."""
+    from ccus.digests import stale
+
+    now = timezone.now()
+    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    with transaction.atomic():
+        recipients = stale(
+            now,
+            claimed_before=now - limit,
+            pending_before=now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE),
+        )
+        enqueue_digests(recipients)
+    if recipients:
+        log.info("reminders=swept recipients=%s", len(recipients))
+    return len(recipients)

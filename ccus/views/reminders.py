@@ -1,0 +1,111 @@
+"""Reminder pages: confirm from the email, choose what to receive, the delivery log."""
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ccus.digests import digest_from_token, resend_failed
+from ccus.models import Company, DeliveryStatus, ReminderDelivery, ReminderKind, Worker
+from ccus.reminder_services import reminder_preferences_set, wanted_kinds
+from ccus.services import accounts_confirm
+from ccus.tasks import enqueue_digests
+from vault.models import Role
+from vault.permissions import require_membership
+
+
+class PreferencesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Send me reminders about"),
+        choices=ReminderKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _digest_accounts(request: HttpRequest, token: str) -> list:
+    try:
+        digest = digest_from_token(token)
+    except signing.BadSignature as error:
+        raise Http404("Link expired") from error
+    deliveries = ReminderDelivery.objects.filter(digest=digest, recipient=request.user)
+    accounts = []
+    for model, subject_type in ((Company, "company"), (Worker, "worker")):
+        uuids = deliveries.filter(subject_type=subject_type).values("subject_uuid")
+        accounts += list(
+            model.objects.for_user(request.user, Role.STAFF)
+            .filter(uuid__in=uuids)
+            .only("id", "uuid", "name", "organization_id")
+        )
+    return accounts
+
+
+def reminders_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """From "内容は正しい" in a digest: confirm all its accounts in one click."""
+    accounts = _digest_accounts(request, token)
+    if request.method == "POST":
+        count = 0
+        for model in (Company, Worker):
+            chosen = model.objects.filter(id__in=[a.id for a in accounts if isinstance(a, model)])
+            count += accounts_confirm(accounts=chosen, actor=request.user, request=request)
+        messages.success(request, _("Marked %(count)d accounts as confirmed.") % {"count": count})
+        return redirect("ccus:dashboard")
+    return render(request, "ccus/reminders_confirm.html", {"accounts": accounts})
+
+
+def reminders_preferences(request: HttpRequest) -> HttpResponse:
+    """Let a member choose which kinds of reminder they receive for the current firm."""
+    membership = require_membership(request, Role.ADMIN)
+    initial = {"kinds": wanted_kinds(membership)}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reminder_preferences_set(
+                membership=membership, kinds=set(form.cleaned_data["kinds"]), request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your reminder choices were saved."))
+            return redirect("ccus:reminders-preferences")
+    return render(request, "ccus/reminders_preferences.html", {"form": form})
+
+
+def reminders_log(request: HttpRequest) -> HttpResponse:
+    """Show owners what was sent to whom and when, and what failed and why."""
+    membership = require_membership(request, Role.OWNER)
+    deliveries = (
+        ReminderDelivery.objects.filter(organization=membership.organization)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")
+    )
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+        "query": f"status={status}" if status else "",
+        "has_failed": any(d.status == DeliveryStatus.FAILED for d in page),
+    }
+    return render(request, "ccus/reminders_log.html", context)
+
+
+@require_POST
+def reminders_resend(request: HttpRequest) -> HttpResponse:
+    """Send failed reminders again."""
+    membership = require_membership(request, Role.OWNER)
+    recipients = resend_failed(
+        organization=membership.organization, delivery_uuids=request.POST.getlist("deliveries")
+    )
+    enqueue_digests(recipients)
+    messages.success(request, _("The chosen reminders will be sent again."))
+    return redirect("ccus:reminders-log")
