@@ -14,7 +14,10 @@ from vault.settings import DATABASES, VAR_DIR
 DEBUG = False
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Set by the integration tests for the Celery worker process they start: real SMTP, real broker.
+REAL_SERVICES = os.environ.get("VAULT_TEST_REAL_SERVICES") == "1"
+if not REAL_SERVICES:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # A second, file-backed SQLite database, so tests can read the raw bytes on disk.
 VAR_DIR.mkdir(exist_ok=True)
@@ -25,7 +28,7 @@ DATABASES["sqlite_file"] = {
     "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),
     "TEST": {"NAME": str(VAR_DIR / "test-at-rest.sqlite3")},
 }
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = not REAL_SERVICES
 CELERY_TASK_EAGER_PROPAGATES = True
 # The live server of the browser tests speaks plain HTTP.
 SESSION_COOKIE_SECURE = False
