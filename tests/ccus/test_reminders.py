@@ -221,3 +221,23 @@ def test_it_shows_a_dry_run_without_writing(firm):
     call_command("send_due_reminders", "--dry-run", stdout=out)
     assert "Would plan" in out.getvalue()
     assert ReminderDelivery.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_plans_in_the_same_number_of_queries_for_10_or_100_workers(firm):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(workers: int) -> int:
+        ReminderDelivery.objects.all().delete()
+        Worker.objects.all().delete()
+        for n in range(workers):
+            make_worker(firm, name=f"技能者{n}", card_expires_on=datetime.date(2027, 1, 1))
+        with (
+            time_machine.travel(at("2026-11-24"), tick=False),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            plan_reminders()
+        return len(captured)
+
+    assert queries_for(10) == queries_for(100)
