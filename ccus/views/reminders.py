@@ -63,7 +63,8 @@ def reminders_preferences(request: HttpRequest) -> HttpResponse:
     """Let a member choose which kinds of reminder they receive for the current firm."""
     membership = require_membership(request, Role.ADMIN)
     initial = {"kinds": wanted_kinds(membership)}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    # Unticking every box posts no field at all: still a submitted form.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             reminder_preferences_set(

@@ -146,3 +146,21 @@ def test_it_shows_the_delivery_log_to_owners_only(client, owner, admin_member):
     sign_in(client, admin_member)
     assert client.get("/reminders/log/").status_code == 403
     assert client.get("/reminders/preferences/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_saves_reminder_choices_but_keeps_expiry_warnings_with_someone(
+    client, owner, admin_member
+):
+    sign_in(client, owner)
+    client.post("/reminders/preferences/", {"kinds": ["registration_expiry", "card_expiry"]})
+    body = client.get("/reminders/preferences/").content.decode()
+    assert 'value="missing"' in body and 'value="missing" checked' not in body
+    client.logout()
+    sign_in(client, admin_member)
+    client.post("/reminders/preferences/", {"kinds": []})
+    client.logout()
+    sign_in(client, owner)
+    response = client.post("/reminders/preferences/", {"kinds": ["missing"]})
+    assert response.status_code == 200
+    assert "期限のお知らせは誰かが受け取る必要があります" in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ccus.models import DeliveryStatus, ReminderDelivery
 from ccus.reminders import all_dues, plan_reminders
 from ccus.tasks import enqueue_digests
+from vault.models import User
 
 
 class Command(BaseCommand):
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             )
             for kind, count in sorted(kinds.items()):
                 self.stdout.write(f"  {kind}: {count} accounts due")
+            emails = dict(User.objects.filter(pk__in=result.recipients).values_list("pk", "email"))
+            for recipient in result.recipients:
+                self.stdout.write(f"  digest to {emails[recipient]}")
             return
         with transaction.atomic():
             result = plan_reminders()
