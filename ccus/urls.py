@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ccus.models import Company, Worker
-from ccus.views import console, recovery, reminders, reveal
+from ccus.views import console, oversight, recovery, reminders, reveal
 
 app_name = "ccus"
 
@@ -41,6 +41,17 @@ urlpatterns = [
     path("reminders/preferences/", reminders.reminders_preferences, name="reminders-preferences"),
     path("reminders/log/", reminders.reminders_log, name="reminders-log"),
     path("reminders/resend/", reminders.reminders_resend, name="reminders-resend"),
+    path("engagements/", oversight.engagements_view, name="engagements"),
+    path(
+        "engagements/<uuid:uuid>/answer/",
+        oversight.engagement_answer_view,
+        name="engagement-answer",
+    ),
+    path("engagements/<uuid:uuid>/end/", oversight.engagement_end_view, name="engagement-end"),
+    path("oversight/", oversight.oversight_view, name="oversight"),
+    path("oversight/sites/", oversight.sites_view, name="sites"),
+    path("oversight/sites/<uuid:uuid>/", oversight.sites_view, name="site"),
+    path("oversight/<uuid:uuid>/", oversight.oversight_detail_view, name="oversight-detail"),
     path("recovery/<uuid:uuid>/", recovery.recovery_case_view, name="recovery-case"),
     path("recovery/<uuid:uuid>/show/", recovery.recovery_reveal_view, name="recovery-reveal"),
     path("recovery/<uuid:uuid>/done/", recovery.recovery_done_view, name="recovery-done"),

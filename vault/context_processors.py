@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from vault.permissions import current_membership, memberships_of
+from vault.permissions import current_membership, request_memberships
 
 
 def membership(request: HttpRequest) -> dict:
@@ -11,5 +11,5 @@ def membership(request: HttpRequest) -> dict:
         return {}
     return {
         "current_membership": current_membership(request),
-        "memberships": memberships_of(request.user),
+        "memberships": request_memberships(request),
     }

@@ -28,7 +28,10 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(settings.LOGIN_URL)
-            request.session[IDLE_KEY] = now
+            # Writing the session on every request would cost a query each time: a minute's
+            # precision is enough for an idle timeout.
+            if now - last_seen >= 60 or IDLE_KEY not in request.session:
+                request.session[IDLE_KEY] = now
         return self.get_response(request)
 
 

@@ -1,5 +1,6 @@
 """Users, organizations (tenants), memberships with roles, and the audit trail."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -85,11 +86,19 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
+def new_firm_code() -> str:
+    """Return a random firm code to share with a prime contractor, e.g. `K7QX-2M9P`."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
 class Organization(models.Model):
     """A firm (tenant) whose vault holds one or more CCUS business and worker accounts."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("firm code"), max_length=9, unique=True, default=new_firm_code)
     confirmation_policy_days = models.PositiveIntegerField(
         _("confirm records every (days)"), default=180
     )

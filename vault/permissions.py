@@ -19,19 +19,22 @@ def memberships_of(user) -> QuerySet[Membership]:
     )
 
 
+def request_memberships(request: HttpRequest) -> list[Membership]:
+    """Return the signed-in user's memberships, loaded once per request."""
+    if not hasattr(request, "_memberships"):
+        user = request.user
+        request._memberships = list(memberships_of(user)) if user.is_authenticated else []
+    return request._memberships
+
+
 def current_membership(request: HttpRequest) -> Membership | None:
     """Return the membership of the firm the user is working in now (chosen or the first)."""
-    if hasattr(request, "_membership"):
-        return request._membership
-    membership = None
-    if request.user.is_authenticated:
-        memberships = memberships_of(request.user)
-        chosen = request.session.get(SESSION_KEY)
-        membership = (chosen and memberships.filter(organization__uuid=chosen).first()) or (
-            memberships.first()
-        )
-    request._membership = membership
-    return membership
+    memberships = request_memberships(request)
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if str(membership.organization.uuid) == chosen:
+            return membership
+    return memberships[0] if memberships else None
 
 
 def require_membership(request: HttpRequest, role: str = Role.VIEWER) -> Membership:

@@ -1,0 +1,136 @@
+"""Writes about engagements between prime contractors and subcontractors, and their sites."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ccus.models import Engagement, Site
+from ccus.validators import SoftWarning, normalize_digits
+from vault.audit import audit_record
+from vault.models import Membership, Organization, Role, User
+
+OPEN = [Engagement.Status.INVITED, Engagement.Status.ACTIVE]
+
+
+def _require_owner(user: User, organization: Organization) -> None:
+    if not Membership.objects.filter(
+        user=user, organization=organization, role=Role.OWNER
+    ).exists():
+        raise PermissionDenied
+
+
+def _audit_both(action: str, engagement: Engagement, actor: User, request) -> None:
+    """Write the event in the audit log of both firms."""
+    for organization in (engagement.prime, engagement.subcontractor):
+        audit_record(
+            action=action,
+            actor=actor,
+            organization=organization,
+            target=engagement,
+            request=request,
+        )
+
+
+def find_subcontractor(*, code: str = "", email: str = "") -> Organization:
+    """Find the firm to invite by its firm code, or by the email of its only owner."""
+    if code:
+        firm = Organization.objects.filter(code=code.strip().upper()).first()
+        if firm is None:
+            message = _("No firm has this code. Check it with the firm.")
+            raise ValidationError({"code": ValidationError(message, code="unknown_code")})
+        return firm
+    owned = Organization.objects.filter(
+        memberships__user__email=email.strip().lower(), memberships__role=Role.OWNER
+    )
+    if owned.count() != 1:
+        message = _("This address is not the owner of exactly one firm. Ask for the firm code.")
+        raise ValidationError({"email": ValidationError(message, code="unknown_owner")})
+    return owned.get()
+
+
+@transaction.atomic
+def engagement_invite(
+    *, prime: Organization, subcontractor: Organization, actor: User, request: HttpRequest
+) -> Engagement:
+    """Invite a subcontractor firm to share its readiness with a prime contractor."""
+    _require_owner(actor, prime)
+    if prime == subcontractor:
+        raise ValidationError(_("A firm cannot engage itself."), code="self")
+    try:
+        with transaction.atomic():
+            engagement = Engagement.objects.create(
+                prime=prime, subcontractor=subcontractor, invited_by=actor
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This firm is already invited or engaged."), code="open_engagement"
+        ) from error
+    _audit_both("engagement.invite", engagement, actor, request)
+    return engagement
+
+
+@transaction.atomic
+def engagement_answer(
+    *, engagement: Engagement, accept: bool, sharing: str, pass_up: bool, actor: User,
+    request: HttpRequest,
+) -> Engagement:  # fmt: skip
+    """Let the subcontractor's owner accept (choosing what to share) or refuse an invitation."""
+    _require_owner(actor, engagement.subcontractor)
+    if engagement.status != Engagement.Status.INVITED:
+        raise ValidationError(_("This invitation was already answered."), code="answered")
+    engagement.status = Engagement.Status.ACTIVE if accept else Engagement.Status.REFUSED
+    engagement.sharing = sharing if accept else Engagement.Sharing.STATUS
+    engagement.pass_up = accept and pass_up
+    engagement.responded_at = timezone.now()
+    engagement.full_clean()
+    engagement.save()
+    _audit_both("engagement.accept" if accept else "engagement.refuse", engagement, actor, request)
+    return engagement
+
+
+@transaction.atomic
+def engagement_end(*, engagement: Engagement, actor: User, request: HttpRequest) -> Engagement:
+    """End an engagement from either side; the prime sees nothing of it from now on."""
+    if not Membership.objects.filter(
+        user=actor,
+        organization__in=[engagement.prime, engagement.subcontractor],
+        role=Role.OWNER,
+    ).exists():
+        raise PermissionDenied
+    if engagement.status in OPEN:
+        engagement.status = Engagement.Status.ENDED
+        engagement.ended_at = timezone.now()
+        engagement.save(update_fields=["status", "ended_at"])
+        _audit_both("engagement.end", engagement, actor, request)
+    return engagement
+
+
+def site_code_warnings(site_code: str) -> list[SoftWarning]:
+    """Warn when a 現場ID is not 14 digits (said to be 14 digits by one source only)."""
+    digits = normalize_digits(site_code)
+    if not digits or (len(digits) == 14 and digits.isascii() and digits.isdigit()):
+        return []
+    message = _("A 現場ID is usually 14 digits. It was saved as typed; check it in CCUS.")
+    return [SoftWarning("site_code_format", str(message))]
+
+
+@transaction.atomic
+def site_save(
+    *, organization: Organization, actor: User, request: HttpRequest, site: Site | None = None,
+    name: str, address: str = "", site_code: str = "", engagements=(),
+) -> tuple[Site, list[SoftWarning]]:  # fmt: skip
+    """Create or change a site and the subcontractors assigned to it."""
+    site = site or Site(organization=organization)
+    digits = normalize_digits(site_code)
+    site.name, site.address = name, address
+    site.site_code = digits if digits.isascii() and digits.isdigit() else site_code.strip()
+    site.full_clean()
+    site.save()
+    site.engagements.set(
+        Engagement.objects.filter(prime=organization, uuid__in=[e.uuid for e in engagements])
+    )
+    audit_record(action="site.save", actor=actor, organization=organization, target=site,
+                 request=request)  # fmt: skip
+    return site, site_code_warnings(site_code)

@@ -1,0 +1,191 @@
+"""Reads for prime contractors: which subcontractors they may see, and their readiness in SQL.
+
+Nothing here reads a registered email, password, security code or hint: the queries name the
+columns they use, and full IDs only where the subcontractor chose to share them.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from ccus.models import (
+    Company,
+    DeliveryStatus,
+    Engagement,
+    ReminderDelivery,
+    ReminderKind,
+    Site,
+    Worker,
+    WorkerStatus,
+)
+from vault.models import Organization
+
+MAX_TIERS = 3
+
+
+@dataclass
+class Visible:
+    """A subcontractor the prime may see, through which engagement and at which tier."""
+
+    engagement: Engagement
+    tier: int
+    via: str = ""
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def firm(self) -> Organization:
+        return self.engagement.subcontractor
+
+
+def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
+    """Return the active engagements of prime, and down the chain where each tier passes up."""
+    direct = Engagement.objects.filter(prime=prime, status=Engagement.Status.ACTIVE)
+    if site is not None:
+        direct = direct.filter(sites=site)
+    tier = [Visible(e, 1) for e in direct.select_related("subcontractor")]
+    found = {v.firm.id: v for v in tier}
+    for depth in range(2, MAX_TIERS + 1):
+        parents = {v.firm.id: v for v in tier}
+        if not parents:
+            break
+        below = Engagement.objects.filter(
+            prime_id__in=parents, status=Engagement.Status.ACTIVE, pass_up=True
+        ).select_related("subcontractor", "prime")
+        tier = []
+        for engagement in below:
+            if engagement.subcontractor_id in found or engagement.subcontractor_id == prime.id:
+                continue
+            visible = Visible(engagement, depth, via=engagement.prime.name)
+            found[engagement.subcontractor_id] = visible
+            tier.append(visible)
+    return list(found.values())
+
+
+def _confirmed_within_policy(organizations: list[Organization], now: datetime.datetime) -> Q:
+    """Match accounts confirmed within their own firm's policy, one condition per policy."""
+    condition = Q(pk__in=[])
+    for days in {o.confirmation_policy_days for o in organizations}:
+        condition |= Q(
+            organization__confirmation_policy_days=days,
+            last_confirmed_at__gte=now - datetime.timedelta(days=days),
+        )
+    return condition
+
+
+def readiness_rollup(visible: list[Visible]) -> list[Visible]:
+    """Fill each subcontractor's figures, in three aggregate queries whatever their number."""
+    firms = [v.firm for v in visible]
+    ids = [f.id for f in firms]
+    now, today = timezone.now(), timezone.localdate()
+    soon = today + relativedelta(months=6)
+    confirmed = _confirmed_within_policy(firms, now)
+    workers = {
+        row["organization_id"]: row
+        for row in Worker.objects.filter(organization_id__in=ids, status=WorkerStatus.ACTIVE)
+        .values("organization_id")
+        .annotate(
+            workers=Count("id"),
+            with_id=Count("id", filter=Q(ccus_id_index__isnull=False)),
+            confirmed=Count("id", filter=confirmed),
+            expiring=Count("id", filter=Q(card_expires_on__gte=today, card_expires_on__lt=soon)),
+            expired=Count("id", filter=Q(card_expires_on__lt=today)),
+            missing_email=Count("id", filter=Q(email_index__isnull=True)),
+            updated=Max("updated_at"),
+        )
+    }
+    companies = {
+        row["organization_id"]: row
+        for row in Company.objects.filter(organization_id__in=ids)
+        .values("organization_id")
+        .annotate(
+            companies=Count("id"),
+            companies_confirmed=Count("id", filter=confirmed & Q(ccus_id_index__isnull=False)),
+            registration_expiring=Count(
+                "id",
+                filter=Q(registration_expires_on__gte=today, registration_expires_on__lt=soon),
+            ),
+            registration_expired=Count("id", filter=Q(registration_expires_on__lt=today)),
+            company_updated=Max("updated_at"),
+        )
+    }
+    unanswered = dict(
+        ReminderDelivery.objects.filter(organization_id__in=ids, kind=ReminderKind.ESCALATION)
+        .exclude(status=DeliveryStatus.FAILED)
+        .values("organization_id")
+        .annotate(n=Count("subject_uuid", distinct=True))
+        .values_list("organization_id", "n")
+    )
+    for v in visible:
+        stats = {**_empty(), **workers.get(v.firm.id, {}), **companies.get(v.firm.id, {})}
+        stats["unanswered"] = unanswered.get(v.firm.id, 0)
+        stats["last_update"] = max(
+            (d for d in (stats.pop("updated"), stats.pop("company_updated")) if d), default=None
+        )
+        stats["score"] = readiness_score(stats)
+        v.stats = stats
+    return visible
+
+
+def _empty() -> dict:
+    return {
+        "workers": 0, "with_id": 0, "confirmed": 0, "expiring": 0, "expired": 0,
+        "missing_email": 0, "updated": None, "companies": 0, "companies_confirmed": 0,
+        "registration_expiring": 0, "registration_expired": 0, "company_updated": None,
+    }  # fmt: skip
+
+
+def percent(part: int, whole: int) -> int:
+    """Return part of whole in whole percent (0 when there is nothing)."""
+    return round(100 * part / whole) if whole else 0
+
+
+def readiness_score(stats: dict) -> int:
+    """Score 0–100: business account confirmed, IDs, confirmations, valid cards, emails."""
+    workers = stats["workers"]
+    parts = [
+        100 if stats["companies_confirmed"] and not stats["registration_expired"] else 0,
+        percent(stats["with_id"], workers),
+        percent(stats["confirmed"], workers),
+        percent(workers - stats["expired"], workers),
+        percent(workers - stats["missing_email"], workers),
+    ]
+    return round(sum(parts) / len(parts)) if workers else parts[0] // len(parts)
+
+
+SORT_KEYS = {
+    "name": lambda v: v.firm.name,
+    "score": lambda v: v.stats["score"],
+    "workers": lambda v: v.stats["workers"],
+    "expired": lambda v: v.stats["expired"],
+    "unanswered": lambda v: v.stats["unanswered"],
+}
+
+
+def find_visible(prime: Organization, engagement_uuid) -> Visible | None:
+    """Return the visible subcontractor reached through this engagement, if the prime may see it."""
+    for visible in visible_subcontractors(prime):
+        if str(visible.engagement.uuid) == str(engagement_uuid):
+            return visible
+    return None
+
+
+def shows_full_ids(visible: Visible) -> bool:
+    """Full IDs only to the direct prime of a subcontractor that chose to share them."""
+    return visible.tier == 1 and visible.engagement.sharing == Engagement.Sharing.IDS
+
+
+def drill_down_workers(visible: Visible):
+    """Return the subcontractor's workers with only the columns a prime may see."""
+    engagement = visible.engagement
+    columns = ["uuid", "name", "name_kana", "status", "card_expires_on", "last_confirmed_at",
+               "ccus_id_last4", "level"]  # fmt: skip
+    if shows_full_ids(visible):
+        columns.append("ccus_id")
+    return (
+        Worker.objects.filter(organization=engagement.subcontractor)
+        .only(*columns)
+        .order_by("name_kana", "name", "id")
+    )

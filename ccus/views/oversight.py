@@ -1,0 +1,224 @@
+"""The prime contractor's oversight view, engagements on both sides, and sites."""
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ccus.engagements import (
+    engagement_answer,
+    engagement_end,
+    engagement_invite,
+    find_subcontractor,
+    site_save,
+)
+from ccus.models import Engagement, Site
+from ccus.oversight import (
+    SORT_KEYS,
+    drill_down_workers,
+    find_visible,
+    readiness_rollup,
+    shows_full_ids,
+    visible_subcontractors,
+)
+from vault.models import Role
+from vault.permissions import require_membership
+
+
+class InviteForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Firm code"), required=False, max_length=20)
+    email = forms.EmailField(label=gettext_lazy("Or the email of its owner"), required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("email"):
+            raise ValidationError(_("Enter the firm code or the email of its owner."))
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    sharing = forms.ChoiceField(
+        label=gettext_lazy("What to share"),
+        choices=Engagement.Sharing.choices,
+        initial=Engagement.Sharing.STATUS,
+        widget=forms.RadioSelect,
+    )
+    pass_up = forms.BooleanField(
+        label=gettext_lazy("Also let this firm's own prime contractors see our status"),
+        required=False,
+    )
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Site name"), max_length=200)
+    address = forms.CharField(label=gettext_lazy("Site address"), max_length=300, required=False)
+    site_code = forms.CharField(label="現場ID", max_length=40, required=False)
+    engagements = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Subcontractors on this site"),
+        queryset=Engagement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["engagements"].queryset = Engagement.objects.filter(
+            prime=organization, status=Engagement.Status.ACTIVE
+        ).select_related("subcontractor")
+        self.fields["engagements"].label_from_instance = lambda e: e.subcontractor.name
+
+
+def engagements_view(request: HttpRequest) -> HttpResponse:
+    """Both sides of a firm's engagements; owners invite, answer and end."""
+    membership = require_membership(request)
+    organization = membership.organization
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_invite(
+                prime=organization,
+                subcontractor=find_subcontractor(**form.cleaned_data),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The invitation was sent."))
+            return redirect("ccus:engagements")
+    context = {
+        "form": form,
+        "answer_form": AnswerForm(),
+        "is_owner": membership.has_role(Role.OWNER),
+        "as_prime": organization.engagements_as_prime.select_related("subcontractor").order_by(
+            "-invited_at"
+        ),
+        "as_subcontractor": organization.engagements_as_subcontractor.select_related(
+            "prime"
+        ).order_by("-invited_at"),
+    }
+    return render(request, "ccus/engagements.html", context)
+
+
+def _engagement_of(request: HttpRequest, uuid) -> Engagement:
+    membership = require_membership(request, Role.OWNER)
+    organization = membership.organization
+    engagements = Engagement.objects.select_related("prime", "subcontractor")
+    engagement = get_object_or_404(engagements, uuid=uuid)
+    if organization not in (engagement.prime, engagement.subcontractor):
+        raise Http404("Not this firm's engagement")
+    return engagement
+
+
+@require_POST
+def engagement_answer_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Accept (choosing what to share) or refuse an invitation from a prime contractor."""
+    engagement = _engagement_of(request, uuid)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            engagement_answer(
+                engagement=engagement,
+                accept=request.POST.get("answer") == "accept",
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("ccus:engagements")
+
+
+@require_POST
+def engagement_end_view(request: HttpRequest, uuid) -> HttpResponse:
+    """End an engagement from either side."""
+    engagement_end(engagement=_engagement_of(request, uuid), actor=request.user, request=request)
+    messages.success(request, _("The engagement was ended. Nothing is shared any more."))
+    return redirect("ccus:engagements")
+
+
+def _rollup_csv(rows, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Subcontractor"), _("Tier"), _("Readiness"), _("Business account confirmed"),
+                     _("Workers"), _("With a valid ID"), _("Confirmed within policy"),
+                     _("Expiring within 6 months"), _("Expired"), _("No registered email"),
+                     _("Unanswered reminders"), _("Last update")])  # fmt: skip
+    for v in rows:
+        s = v.stats
+        writer.writerow([
+            v.firm.name, v.tier, s["score"], s["companies_confirmed"], s["workers"], s["with_id"],
+            s["confirmed"], s["expiring"] + s["registration_expiring"],
+            s["expired"] + s["registration_expired"], s["missing_email"], s["unanswered"],
+            timezone.localtime(s["last_update"]).strftime("%Y-%m-%d") if s["last_update"] else "",
+        ])  # fmt: skip
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def oversight_view(request: HttpRequest) -> HttpResponse:
+    """Every engaged subcontractor's readiness, sortable, per site; never a secret."""
+    membership = require_membership(request)
+    organization = membership.organization
+    site = None
+    if request.GET.get("site"):
+        site = get_object_or_404(Site, organization=organization, uuid=request.GET["site"])
+    rows = readiness_rollup(visible_subcontractors(organization, site=site))
+    sort = request.GET.get("sort", "score")
+    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["score"]), reverse=sort != "name")
+    if request.GET.get("format") == "csv":
+        return _rollup_csv(rows, f"oversight-{timezone.localdate():%Y%m%d}")
+    context = {"rows": rows, "sort": sort, "site": site, "sites": organization.sites.all()}
+    return render(request, "ccus/oversight.html", context)
+
+
+def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
+    """One subcontractor's workers: names, statuses, dates, masked (or shared full) IDs."""
+    membership = require_membership(request)
+    visible = find_visible(membership.organization, uuid)
+    if visible is None:
+        raise Http404("Not visible to this firm")
+    context = {
+        "visible": visible,
+        "workers": drill_down_workers(visible),
+        "full_ids": shows_full_ids(visible),
+    }
+    return render(request, "ccus/oversight_detail.html", context)
+
+
+def sites_view(request: HttpRequest, uuid=None) -> HttpResponse:
+    """List a prime's sites; owners and admins add or change one and assign subcontractors."""
+    membership = require_membership(request)
+    organization = membership.organization
+    site = get_object_or_404(Site, organization=organization, uuid=uuid) if uuid else None
+    initial = {}
+    if site is not None:
+        initial = {"name": site.name, "address": site.address, "site_code": site.site_code,
+                   "engagements": list(site.engagements.all())}  # fmt: skip
+    form = SiteForm(request.POST or None, organization=organization, initial=initial)
+    if request.method == "POST":
+        require_membership(request, Role.ADMIN)
+        if form.is_valid():
+            saved, warnings = site_save(
+                organization=organization,
+                actor=request.user,
+                request=request,
+                site=site,
+                **form.cleaned_data,
+            )
+            messages.success(request, _("The site was saved."))
+            for warning in warnings:
+                messages.warning(request, warning.message)
+            return redirect("ccus:site", uuid=saved.uuid)
+    context = {"form": form, "site": site, "sites": organization.sites.all(),
+               "can_edit": membership.has_role(Role.ADMIN)}  # fmt: skip
+    return render(request, "ccus/sites.html", context)

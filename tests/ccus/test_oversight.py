@@ -1,0 +1,211 @@
+"""The prime contractor's oversight: only engaged firms, only what they share, nothing after."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ccus.engagements import engagement_answer, engagement_end, engagement_invite
+from ccus.models import Engagement, Site, Worker
+from tests.console import sign_in
+from tests.factories import (
+    SECRETS,
+    make_company,
+    make_member,
+    make_organization,
+    make_secret_worker,
+)
+from vault.models import AuditEvent
+
+
+def engage(prime, sub, prime_owner, sub_owner, *, sharing="status", pass_up=False):
+    engagement = engagement_invite(prime=prime, subcontractor=sub, actor=prime_owner, request=None)
+    return engagement_answer(
+        engagement=engagement,
+        accept=True,
+        sharing=sharing,
+        pass_up=pass_up,
+        actor=sub_owner,
+        request=None,
+    )
+
+
+@pytest.fixture
+def prime(db):
+    firm = make_organization("元請建設")
+    firm.owner = make_member(firm, "owner")
+    return firm
+
+
+@pytest.fixture
+def sub(organization, owner):
+    organization.owner = owner
+    make_company(
+        organization,
+        name="協力建設",
+        ccus_id="55556666777788",
+        registered_email="office@sub.example.jp",
+        password="company-secret-pw",
+    )
+    make_secret_worker(organization)
+    return organization
+
+
+def _assert_no_secret_or_ciphertext(body: str) -> None:
+    for name, value in SECRETS.items():
+        assert value not in body, name
+    for token in Worker.objects.values_list("password", flat=True):
+        assert token is None or token not in body
+    assert "company-secret-pw" not in body and "office@sub.example.jp" not in body
+    assert "gAAAA" not in body
+
+
+@pytest.mark.django_db
+def test_it_shows_a_prime_only_engaged_firms_and_only_what_they_share(client, prime, sub):
+    other = make_organization("関係ない会社")
+    make_secret_worker(other, ccus_id="99998888777766")
+    engagement = engage(prime, sub, prime.owner, sub.owner)
+    sign_in(client, prime.owner)
+    page = client.get("/oversight/")
+    rows = page.context["rows"]
+    assert [v.firm for v in rows] == [sub]
+    assert rows[0].stats["workers"] == 1 and rows[0].stats["with_id"] == 1
+    _assert_no_secret_or_ciphertext(page.content.decode())
+    detail = client.get(f"/oversight/{engagement.uuid}/")
+    body = detail.content.decode()
+    assert "秘密 太郎" in body and "•••• •••• ••12 34" in body
+    _assert_no_secret_or_ciphertext(body)
+
+
+@pytest.mark.django_db
+def test_it_shows_full_ids_only_when_shared(client, prime, sub):
+    engagement = engage(prime, sub, prime.owner, sub.owner, sharing="status_ids")
+    sign_in(client, prime.owner)
+    body = client.get(f"/oversight/{engagement.uuid}/").content.decode()
+    assert SECRETS["ccus_id"] in body
+    for name in ("password", "registered_email", "security_code", "security_code_hint"):
+        assert SECRETS[name] not in body
+
+
+@pytest.mark.django_db
+def test_it_hides_everything_once_the_engagement_ends(client, prime, sub):
+    engagement = engage(prime, sub, prime.owner, sub.owner)
+    engagement_end(engagement=engagement, actor=sub.owner, request=None)
+    sign_in(client, prime.owner)
+    assert client.get("/oversight/").context["rows"] == []
+    assert client.get(f"/oversight/{engagement.uuid}/").status_code == 404
+    actions = set(AuditEvent.objects.filter(organization=prime).values_list("action", flat=True))
+    assert {"engagement.invite", "engagement.accept", "engagement.end"} <= actions
+    assert AuditEvent.objects.filter(organization=sub, action="engagement.end").exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_nothing_before_the_subcontractor_accepts(client, prime, sub):
+    engagement_invite(prime=prime, subcontractor=sub, actor=prime.owner, request=None)
+    sign_in(client, prime.owner)
+    assert client.get("/oversight/").context["rows"] == []
+
+
+@pytest.mark.django_db
+def test_it_never_shows_a_subcontractor_the_primes_other_subcontractors(client, prime, sub):
+    second = make_organization("別の協力会社")
+    second.owner = make_member(second, "owner")
+    engage(prime, sub, prime.owner, sub.owner)
+    second_engagement = engage(prime, second, prime.owner, second.owner)
+    sign_in(client, sub.owner)
+    assert client.get("/oversight/").context["rows"] == []
+    assert client.get(f"/oversight/{second_engagement.uuid}/").status_code == 404
+    assert "別の協力会社" not in client.get("/engagements/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_the_chain_where_each_tier_passes_its_status_up(client, prime, sub):
+    second_tier = make_organization("二次下請")
+    second_tier.owner = make_member(second_tier, "owner")
+    third_tier = make_organization("三次下請")
+    third_tier.owner = make_member(third_tier, "owner")
+    engage(prime, sub, prime.owner, sub.owner)
+    engage(sub, second_tier, sub.owner, second_tier.owner, pass_up=True, sharing="status_ids")
+    engage(second_tier, third_tier, second_tier.owner, third_tier.owner, pass_up=False)
+    sign_in(client, prime.owner)
+    rows = {v.firm.name: v.tier for v in client.get("/oversight/").context["rows"]}
+    assert rows == {sub.name: 1, "二次下請": 2}
+
+
+@pytest.mark.django_db
+def test_it_lets_a_subcontractor_owner_accept_from_the_page(client, prime, sub):
+    engagement = engagement_invite(prime=prime, subcontractor=sub, actor=prime.owner, request=None)
+    sign_in(client, sub.owner)
+    client.post(
+        f"/engagements/{engagement.uuid}/answer/",
+        {"answer": "accept", "sharing": "status_ids", "pass_up": "on"},
+    )
+    engagement.refresh_from_db()
+    assert (engagement.status, engagement.sharing, engagement.pass_up) == (
+        "active",
+        "status_ids",
+        True,
+    )
+
+
+@pytest.mark.django_db
+def test_it_invites_by_firm_code_from_the_page(client, prime, sub):
+    sign_in(client, prime.owner)
+    client.post("/engagements/", {"code": sub.code.lower()})
+    assert Engagement.objects.get().subcontractor == sub
+    response = client.post("/engagements/", {"code": "ZZZZ-ZZZZ"})
+    assert response.context["form"].has_error("code", "unknown_code")
+    assert 'value="ZZZZ-ZZZZ"' in response.content.decode()
+    assert Engagement.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_rolls_up_per_site_and_warns_of_an_odd_site_id(client, prime, sub):
+    engagement = engage(prime, sub, prime.owner, sub.owner)
+    other = make_organization("別現場の会社")
+    other.owner = make_member(other, "owner")
+    engage(prime, other, prime.owner, other.owner)
+    sign_in(client, prime.owner)
+    response = client.post(
+        "/oversight/sites/",
+        {"name": "駅前ビル新築", "site_code": "１２３", "engagements": [engagement.pk]},
+        follow=True,
+    )
+    assert any(m.level_tag == "warning" for m in response.context["messages"])
+    site = Site.objects.get()
+    assert site.site_code == "123"
+    rows = client.get(f"/oversight/?site={site.uuid}").context["rows"]
+    assert [v.firm for v in rows] == [sub]
+
+
+@pytest.mark.django_db
+def test_it_exports_the_rollup_as_excel_friendly_csv(client, prime, sub):
+    engage(prime, sub, prime.owner, sub.owner)
+    sign_in(client, prime.owner)
+    body = client.get("/oversight/?format=csv").content.decode()
+    assert body.startswith("\ufeff") and sub.name in body
+    _assert_no_secret_or_ciphertext(body)
+
+
+def _subcontractors(prime, count: int) -> None:
+    for n in range(count):
+        firm = make_organization(f"協力会社{n:03d}")
+        Engagement.objects.create(prime=prime, subcontractor=firm, status="active")
+        Worker.objects.create(organization=firm, name=f"技能者{n}")
+
+
+@pytest.mark.django_db
+def test_it_uses_the_same_number_of_queries_for_3_or_300_subcontractors(client, prime):
+    sign_in(client, prime.owner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/oversight/").status_code == 200
+        return len(captured)
+
+    _subcontractors(prime, 3)
+    queries()  # the first request of a session also writes the session
+    few = queries()
+    _subcontractors(prime, 297)
+    assert len(client.get("/oversight/").context["rows"]) == 300
+    assert queries() == few
+    assert few <= 10, few
