@@ -177,15 +177,28 @@ def shows_full_ids(visible: Visible) -> bool:
     return visible.tier == 1 and visible.engagement.sharing == Engagement.Sharing.IDS
 
 
+# The only worker columns oversight ever loads; the ID itself only where it is shared.
+WORKER_COLUMNS = ["uuid", "organization_id", "name", "name_kana", "status", "card_expires_on",
+                  "last_confirmed_at", "ccus_id_last4", "level"]  # fmt: skip
+
+
+def _workers_of(organization_ids: list[int], full_ids: bool):
+    columns = [*WORKER_COLUMNS, "ccus_id"] if full_ids else WORKER_COLUMNS
+    return Worker.objects.filter(organization_id__in=organization_ids).only(*columns)
+
+
 def drill_down_workers(visible: Visible):
     """Return the subcontractor's workers with only the columns a prime may see."""
-    engagement = visible.engagement
-    columns = ["uuid", "name", "name_kana", "status", "card_expires_on", "last_confirmed_at",
-               "ccus_id_last4", "level"]  # fmt: skip
-    if shows_full_ids(visible):
-        columns.append("ccus_id")
-    return (
-        Worker.objects.filter(organization=engagement.subcontractor)
-        .only(*columns)
-        .order_by("name_kana", "name", "id")
-    )
+    workers = _workers_of([visible.firm.id], shows_full_ids(visible))
+    return workers.order_by("name_kana", "name", "id")
+
+
+def roster(visible: list[Visible]) -> list[tuple[Visible, Worker]]:
+    """Return (subcontractor, worker) for a site's roster, in two queries at most."""
+    by_firm = {v.firm.id: v for v in visible}
+    rows = []
+    for full_ids in (True, False):
+        ids = [v.firm.id for v in visible if shows_full_ids(v) == full_ids]
+        if ids:
+            rows += [(by_firm[w.organization_id], w) for w in _workers_of(ids, full_ids)]
+    return sorted(rows, key=lambda row: (row[0].firm.name, row[1].name_kana, row[1].name))

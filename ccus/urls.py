@@ -51,6 +51,7 @@ urlpatterns = [
     path("oversight/", oversight.oversight_view, name="oversight"),
     path("oversight/sites/", oversight.sites_view, name="sites"),
     path("oversight/sites/<uuid:uuid>/", oversight.sites_view, name="site"),
+    path("oversight/sites/<uuid:uuid>/roster/", oversight.site_roster_view, name="site-roster"),
     path("oversight/<uuid:uuid>/", oversight.oversight_detail_view, name="oversight-detail"),
     path("recovery/<uuid:uuid>/", recovery.recovery_case_view, name="recovery-case"),
     path("recovery/<uuid:uuid>/show/", recovery.recovery_reveal_view, name="recovery-reveal"),

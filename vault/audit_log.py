@@ -1,8 +1,5 @@
 """The audit log page of a firm: filter, paginate, export as CSV for Excel."""
 
-import csv
-import io
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -14,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from vault.models import AuditEvent, Role
 from vault.permissions import require_membership
+from vault.spreadsheets import csv_response
 
 
 class AuditFilterForm(forms.Form):
@@ -45,25 +43,20 @@ def filtered_events(organization, data: dict) -> QuerySet[AuditEvent]:
 
 
 def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("When"), _("Who"), _("Action"), _("Record"), _("Field"), _("IP address")])
-    for event in events.iterator():
-        writer.writerow(
-            [
-                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.actor.email if event.actor else "",
-                event.action,
-                event.target_label,
-                event.field,
-                event.ip_address or "",
-            ]
-        )
-    # A byte-order mark makes Excel read the file as UTF-8.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    header = [_("When"), _("Who"), _("Action"), _("Record"), _("Field"), _("IP address")]
+    rows = (
+        [
+            timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor.email if event.actor else "",
+            event.action,
+            event.target_label,
+            event.field,
+            event.ip_address or "",
+        ]
+        for event in events.iterator()
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
-    return response
+    return csv_response(header, rows, f"audit-log-{stamp}")
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,5 @@
 """The prime contractor's oversight view, engagements on both sides, and sites."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,11 +23,14 @@ from ccus.oversight import (
     drill_down_workers,
     find_visible,
     readiness_rollup,
+    roster,
     shows_full_ids,
     visible_subcontractors,
 )
+from ccus.oversight_exports import rollup_table, roster_table
 from vault.models import Role
 from vault.permissions import require_membership
+from vault.spreadsheets import table_response
 
 
 class InviteForm(forms.Form):
@@ -145,26 +145,6 @@ def engagement_end_view(request: HttpRequest, uuid) -> HttpResponse:
     return redirect("ccus:engagements")
 
 
-def _rollup_csv(rows, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Subcontractor"), _("Tier"), _("Readiness"), _("Business account confirmed"),
-                     _("Workers"), _("With a valid ID"), _("Confirmed within policy"),
-                     _("Expiring within 6 months"), _("Expired"), _("No registered email"),
-                     _("Unanswered reminders"), _("Last update")])  # fmt: skip
-    for v in rows:
-        s = v.stats
-        writer.writerow([
-            v.firm.name, v.tier, s["score"], s["companies_confirmed"], s["workers"], s["with_id"],
-            s["confirmed"], s["expiring"] + s["registration_expiring"],
-            s["expired"] + s["registration_expired"], s["missing_email"], s["unanswered"],
-            timezone.localtime(s["last_update"]).strftime("%Y-%m-%d") if s["last_update"] else "",
-        ])  # fmt: skip
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
 def oversight_view(request: HttpRequest) -> HttpResponse:
     """Every engaged subcontractor's readiness, sortable, per site; never a secret."""
     membership = require_membership(request)
@@ -175,8 +155,10 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
     rows = readiness_rollup(visible_subcontractors(organization, site=site))
     sort = request.GET.get("sort", "score")
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["score"]), reverse=sort != "name")
-    if request.GET.get("format") == "csv":
-        return _rollup_csv(rows, f"oversight-{timezone.localdate():%Y%m%d}")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header, table = rollup_table(rows)
+        name = f"oversight-{timezone.localdate():%Y%m%d}"
+        return table_response(request.GET["format"], header, table, name, _("Readiness"))
     context = {"rows": rows, "sort": sort, "site": site, "sites": organization.sites.all()}
     return render(request, "ccus/oversight.html", context)
 
@@ -193,6 +175,19 @@ def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
         "full_ids": shows_full_ids(visible),
     }
     return render(request, "ccus/oversight_detail.html", context)
+
+
+def site_roster_view(request: HttpRequest, uuid) -> HttpResponse:
+    """A site's roster of subcontractor workers, to print or download as CSV or Excel."""
+    membership = require_membership(request)
+    site = get_object_or_404(Site, organization=membership.organization, uuid=uuid)
+    rows = roster(visible_subcontractors(membership.organization, site=site))
+    header, table = roster_table(rows)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        name = f"roster-{timezone.localdate():%Y%m%d}"
+        return table_response(request.GET["format"], header, table, name, site.name)
+    return render(request, "ccus/site_roster.html", {"site": site, "header": header,
+                                                     "table": table})  # fmt: skip
 
 
 def sites_view(request: HttpRequest, uuid=None) -> HttpResponse:

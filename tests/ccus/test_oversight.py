@@ -209,3 +209,28 @@ def test_it_uses_the_same_number_of_queries_for_3_or_300_subcontractors(client, 
     assert len(client.get("/oversight/").context["rows"]) == 300
     assert queries() == few
     assert few <= 10, few
+
+
+@pytest.mark.django_db
+def test_it_exports_a_site_roster_as_excel_with_ids_only_where_shared(client, prime, sub):
+    import io
+
+    from openpyxl import load_workbook
+
+    masked = make_organization("ID非公開の会社")
+    masked.owner = make_member(masked, "owner")
+    make_secret_worker(masked, name="伏字 花子", ccus_id="44443333222211")
+    shared = engage(prime, sub, prime.owner, sub.owner, sharing="status_ids")
+    hidden = engage(prime, masked, prime.owner, masked.owner)
+    site = Site.objects.create(organization=prime, name="駅前ビル新築")
+    site.engagements.set([shared, hidden])
+    sign_in(client, prime.owner)
+    response = client.get(f"/oversight/sites/{site.uuid}/roster/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["秘密 太郎"][3] == SECRETS["ccus_id"]
+    assert rows["伏字 花子"][3] == "•••• •••• ••22 11"
+    page = client.get(f"/oversight/sites/{site.uuid}/roster/").content.decode()
+    assert "44443333222211" not in page and SECRETS["password"] not in page
+    csv_body = client.get(f"/oversight/sites/{site.uuid}/roster/?format=csv").content.decode()
+    assert csv_body.startswith("\ufeff") and "伏字 花子" in csv_body
