@@ -49,5 +49,11 @@ def make_worker(organization: Organization, **fields) -> Worker:
 
 def make_secret_worker(organization: Organization, **overrides) -> Worker:
     """Make a worker whose every secret field holds a known plaintext from SECRETS."""
-    values = {**SECRETS, "birth_date": datetime.date(1981, 2, 3), **overrides}
-    return make_worker(organization, name="秘密 太郎", name_kana="ヒミツ タロウ", **values)
+    values = {
+        "name": "秘密 太郎",
+        "name_kana": "ヒミツ タロウ",
+        **SECRETS,
+        "birth_date": datetime.date(1981, 2, 3),
+        **overrides,
+    }
+    return make_worker(organization, **values)
