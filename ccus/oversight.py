@@ -125,6 +125,8 @@ def readiness_rollup(visible: list[Visible]) -> list[Visible]:
             (d for d in (stats.pop("updated"), stats.pop("company_updated")) if d), default=None
         )
         stats["score"] = readiness_score(stats)
+        stats["expiring_all"] = stats["expiring"] + stats["registration_expiring"]
+        stats["expired_all"] = stats["expired"] + stats["registration_expired"]
         v.stats = stats
     return visible
 

@@ -26,8 +26,8 @@ def rollup_table(rows: list[Visible]) -> tuple[list, list]:
         s = v.stats
         table.append([
             v.firm.name, v.tier, s["score"], s["companies_confirmed"], s["workers"], s["with_id"],
-            s["confirmed"], s["expiring"] + s["registration_expiring"],
-            s["expired"] + s["registration_expired"], s["missing_email"], s["unanswered"],
+            s["confirmed"], s["expiring_all"], s["expired_all"], s["missing_email"],
+            s["unanswered"],
             _date(s["last_update"]),
         ])  # fmt: skip
     return header, table

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,7 +160,13 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
         header, table = rollup_table(rows)
         name = f"oversight-{timezone.localdate():%Y%m%d}"
         return table_response(request.GET["format"], header, table, name, _("Readiness"))
-    context = {"rows": rows, "sort": sort, "site": site, "sites": organization.sites.all()}
+    context = {
+        "rows": rows,
+        "sort": sort,
+        "site": site,
+        "sites": organization.sites.all(),
+        "detail_base": reverse("ccus:oversight"),
+    }
     return render(request, "ccus/oversight.html", context)
 
 
