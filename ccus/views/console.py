@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ccus.filters import FILTER_LABELS, dashboard_counts
 from ccus.forms import DATE_WIDGET, account_form_class
-from ccus.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.models import CcusAccount, Company, Engagement, Worker, WorkerStatus
 from ccus.selectors import account_list, account_warnings
 from ccus.services import account_create, account_update, accounts_confirm, worker_mark_left
 from ccus.views.common import KIND, reveal_role
@@ -38,9 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (model._meta.verbose_name_plural, KIND[model], dashboard_counts(model, organization))
         for model in (Company, Worker)
     ]
-    return render(
-        request, "ccus/dashboard.html", {"sections": sections, "filter_labels": FILTER_LABELS}
-    )
+    invitations = Engagement.objects.filter(
+        subcontractor=organization, status=Engagement.Status.INVITED
+    ).count()
+    context = {"sections": sections, "filter_labels": FILTER_LABELS, "invitations": invitations}
+    return render(request, "ccus/dashboard.html", context)
 
 
 def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:

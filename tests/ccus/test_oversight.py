@@ -234,3 +234,11 @@ def test_it_exports_a_site_roster_as_excel_with_ids_only_where_shared(client, pr
     assert "44443333222211" not in page and SECRETS["password"] not in page
     csv_body = client.get(f"/oversight/sites/{site.uuid}/roster/?format=csv").content.decode()
     assert csv_body.startswith("\ufeff") and "伏字 花子" in csv_body
+
+
+@pytest.mark.django_db
+def test_it_tells_the_subcontractor_owner_of_an_invitation_on_the_dashboard(client, prime, sub):
+    sign_in(client, sub.owner)
+    assert "/engagements/" not in client.get("/").content.decode().split("<main>")[1]
+    engagement_invite(prime=prime, subcontractor=sub, actor=prime.owner, request=None)
+    assert "回答待ちの招待 1件" in client.get("/").content.decode()

@@ -1,0 +1,60 @@
+"""A prime invites a subcontractor, which shares status and IDs; the prime looks, then it ends."""
+
+import pytest
+from django.test import Client
+
+from tests.console import sign_in
+from tests.factories import (
+    SECRETS,
+    make_company,
+    make_member,
+    make_organization,
+    make_secret_worker,
+)
+
+
+def _become(page, live_server, user) -> None:
+    """Sign user in (password and TOTP done) and hand the session to the browser."""
+    client = Client()
+    sign_in(client, user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_invites_accepts_looks_and_ends(page, live_server, screenshot, organization, owner):
+    make_company(organization, name="協力建設", ccus_id="55556666777788")
+    make_secret_worker(organization)
+    prime = make_organization("元請建設")
+    prime_owner = make_member(prime, "owner")
+
+    _become(page, live_server, prime_owner)
+    page.goto("/engagements/")
+    page.get_by_label("会社コード").fill(organization.code)
+    page.get_by_role("button", name="招待する").click()
+    assert page.get_by_text("招待を送りました。").is_visible()
+
+    _become(page, live_server, owner)
+    page.goto("/engagements/")
+    page.get_by_label("状況と全桁のID").check()
+    page.get_by_role("button", name="承諾する").click()
+
+    _become(page, live_server, prime_owner)
+    page.goto("/oversight/")
+    assert page.get_by_role("link", name=organization.name).is_visible()
+    screenshot("oversight-rollup")
+    assert SECRETS["password"] not in page.content()
+    page.get_by_role("link", name=organization.name).click()
+    assert page.get_by_text(SECRETS["ccus_id"]).is_visible()
+    for name in ("password", "registered_email", "security_code", "security_code_hint"):
+        assert SECRETS[name] not in page.content()
+    screenshot("oversight-drill-down")
+
+    page.goto("/engagements/")
+    page.get_by_role("button", name="終了する").click()
+    assert page.get_by_text("関係を終了しました。").is_visible()
+    page.goto("/oversight/")
+    assert page.get_by_text("まだ協力会社はありません。").is_visible()
+    assert organization.name not in page.locator("table").inner_text()
