@@ -388,3 +388,52 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubcontractorSnapshot(models.Model):
+    """A subcontractor's readiness as its prime saw it in one week, to tell what changed."""
+
+    prime = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    subcontractor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    score = models.PositiveSmallIntegerField()
+    stats = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prime", "subcontractor", "week"], name="snapshot_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subcontractor} {self.week}: {self.score}"
+
+
+class OversightDigest(models.Model):
+    """The weekly oversight email of one prime firm to one of its members, sent once."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    prime = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prime", "recipient", "week"], name="oversight_digest_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prime} → {self.recipient} ({self.week})"

@@ -62,16 +62,48 @@ def send_digest(self, recipient_id: int) -> int:
 def sweep_reminders() -> int:
     """Requeue digests whose claim outlived the task time limit or whose message was lost."""
     from ccus.digests import stale
+    from ccus.oversight_digest import stale_weekly
 
     now = timezone.now()
-    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    claimed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    pending_before = now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE)
     with transaction.atomic():
-        recipients = stale(
-            now,
-            claimed_before=now - limit,
-            pending_before=now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE),
-        )
+        recipients = stale(now, claimed_before=claimed_before, pending_before=pending_before)
         enqueue_digests(recipients)
+        enqueue_weekly(stale_weekly(claimed_before=claimed_before, pending_before=pending_before))
     if recipients:
         log.info("reminders=swept recipients=%s", len(recipients))
     return len(recipients)
+
+
+def enqueue_weekly(digest_ids: list[int]) -> None:
+    """Queue one weekly oversight email task per digest once the transaction commits."""
+    for digest_id in digest_ids:
+        transaction.on_commit(lambda did=digest_id: send_oversight_digest.delay(did))
+
+
+@shared_task
+def plan_weekly_oversight() -> int:
+    """Snapshot the subcontractors of every prime and queue this week's oversight emails."""
+    from ccus.oversight_digest import plan_weekly
+
+    with transaction.atomic():
+        digest_ids = plan_weekly()
+        enqueue_weekly(digest_ids)
+    log.info("oversight_digests=planned count=%s", len(digest_ids))
+    return len(digest_ids)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def send_oversight_digest(self, digest_id: int) -> bool:
+    """Send one weekly oversight email, retrying mail errors with backoff."""
+    from ccus.oversight_digest import send_weekly
+
+    final = self.request.retries >= self.max_retries
+    try:
+        return send_weekly(digest_id, final_attempt=final)
+    except RETRYABLE as error:
+        if final:
+            return False
+        delay = min(settings.REMINDER_RETRY_BASE * 2**self.request.retries, 600)
+        raise self.retry(exc=error, countdown=delay + random.uniform(0, delay / 2)) from error  # noqa: S311

@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
     "sweep-reminders": {"task": "ccus.tasks.sweep_reminders", "schedule": 300.0},
+    # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
+    "weekly-oversight": {
+        "task": "ccus.tasks.plan_weekly_oversight",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
+    },
 }
 # Seconds before the first retry of a failed email (doubling each time, with jitter).
 REMINDER_RETRY_BASE = env.int("REMINDER_RETRY_BASE", default=30)

@@ -1,0 +1,64 @@
+"""The weekly oversight email: once per member and week, what changed, no secret."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+
+from ccus.models import OversightDigest, SubcontractorSnapshot, Worker
+from ccus.tasks import plan_weekly_oversight
+from tests.ccus.test_oversight import engage
+from tests.factories import SECRETS, make_member, make_organization, make_secret_worker
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+def monday(day: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(day).replace(hour=9, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def engaged(organization, owner, django_capture_on_commit_callbacks):
+    prime = make_organization("元請建設")
+    prime.owner = make_member(prime, "owner")
+    prime.viewer = make_member(prime, "viewer")
+    make_secret_worker(organization)
+    engage(prime, organization, prime.owner, owner)
+
+    def run(day: str) -> int:
+        with (
+            time_machine.travel(monday(day), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return plan_weekly_oversight()
+
+    return prime, run
+
+
+@pytest.mark.django_db
+def test_it_sends_each_member_of_the_prime_one_weekly_email(engaged, organization):
+    prime, run = engaged
+    assert run("2026-11-30") == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([prime.owner.email, prime.viewer.email])
+    message = mail.outbox[0]
+    assert message.subject.startswith("【CCUS Vault】") and prime.name in message.subject
+    assert organization.name in message.body
+    for value in SECRETS.values():
+        assert value not in message.body and value not in message.alternatives[0][0]
+    assert run("2026-11-30") == 0
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_it_tells_what_changed_since_last_week(engaged, organization):
+    _prime, run = engaged
+    run("2026-11-23")
+    Worker.objects.filter(organization=organization).update(ccus_id_index=None)
+    mail.outbox.clear()
+    run("2026-11-30")
+    before, after = SubcontractorSnapshot.objects.order_by("week")
+    assert after.score < before.score
+    assert f"({after.score - before.score})" in mail.outbox[0].body
+    assert OversightDigest.objects.filter(status="sent").count() == 4
