@@ -253,7 +253,23 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReminderDelivery(models.Model):
+class SendState(models.Model):
+    """Where an email stands: pending, claimed by a worker, sent, or failed (and why)."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReminderDelivery(SendState):
     """One reminder for one recipient, sent once (in a digest) whatever runs or retries."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -271,16 +287,8 @@ class ReminderDelivery(models.Model):
     subject_label = models.CharField(_("about"), max_length=200)
     due_on = models.DateField(_("date concerned"), null=True, blank=True)
     period = models.CharField(max_length=60)
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
     # All deliveries of one digest email share its id; set by the claim.
     digest = models.UUIDField(null=True, blank=True, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.CharField(_("error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -410,7 +418,7 @@ class SubcontractorSnapshot(models.Model):
         return f"{self.subcontractor} {self.week}: {self.score}"
 
 
-class OversightDigest(models.Model):
+class OversightDigest(SendState):
     """The weekly oversight email of one prime firm to one of its members, sent once."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -419,14 +427,6 @@ class OversightDigest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     week = models.DateField()
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

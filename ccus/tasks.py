@@ -43,19 +43,28 @@ def plan_daily_reminders() -> int:
     return result.planned
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
-def send_digest(self, recipient_id: int) -> int:
-    """Send one recipient's pending reminders as one digest, retrying mail errors with backoff."""
-    from ccus.digests import send_pending
+def send_with_retries(task, send, item_id: int):
+    """Run send(item_id, final_attempt=…); retry mail errors with exponential backoff and jitter.
 
-    final = self.request.retries >= self.max_retries
+    On the last attempt the send function marks the email failed, and nothing is raised.
+    """
+    final = task.request.retries >= task.max_retries
     try:
-        return send_pending(recipient_id, final_attempt=final)
+        return send(item_id, final_attempt=final)
     except RETRYABLE as error:
         if final:
-            return 0
-        delay = min(settings.REMINDER_RETRY_BASE * 2**self.request.retries, 600)
-        raise self.retry(exc=error, countdown=delay + random.uniform(0, delay / 2)) from error  # noqa: S311
+            return None
+        delay = min(settings.REMINDER_RETRY_BASE * 2**task.request.retries, 600)
+        countdown = delay + random.uniform(0, delay / 2)  # noqa: S311
+        raise task.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def send_digest(self, recipient_id: int) -> int | None:
+    """Send one recipient's pending reminders as one digest."""
+    from ccus.digests import send_pending
+
+    return send_with_retries(self, send_pending, recipient_id)
 
 
 @shared_task
@@ -95,15 +104,8 @@ def plan_weekly_oversight() -> int:
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
-def send_oversight_digest(self, digest_id: int) -> bool:
-    """Send one weekly oversight email, retrying mail errors with backoff."""
+def send_oversight_digest(self, digest_id: int) -> bool | None:
+    """Send one weekly oversight email."""
     from ccus.oversight_digest import send_weekly
 
-    final = self.request.retries >= self.max_retries
-    try:
-        return send_weekly(digest_id, final_attempt=final)
-    except RETRYABLE as error:
-        if final:
-            return False
-        delay = min(settings.REMINDER_RETRY_BASE * 2**self.request.retries, 600)
-        raise self.retry(exc=error, countdown=delay + random.uniform(0, delay / 2)) from error  # noqa: S311
+    return send_with_retries(self, send_weekly, digest_id)
