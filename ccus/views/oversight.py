@@ -29,6 +29,7 @@ from ccus.oversight import (
     visible_subcontractors,
 )
 from ccus.oversight_exports import rollup_table, roster_table
+from ccus.oversight_table import headers, rows_html
 from vault.models import Role
 from vault.permissions import require_membership
 from vault.spreadsheets import table_response
@@ -162,10 +163,11 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
         return table_response(request.GET["format"], header, table, name, _("Readiness"))
     context = {
         "rows": rows,
+        "rows_html": rows_html(rows, reverse("ccus:oversight")),
+        "headers": headers(),
         "sort": sort,
         "site": site,
         "sites": organization.sites.all(),
-        "detail_base": reverse("ccus:oversight"),
     }
     return render(request, "ccus/oversight.html", context)
 

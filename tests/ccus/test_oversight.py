@@ -1,11 +1,13 @@
 """The prime contractor's oversight: only engaged firms, only what they share, nothing after."""
 
+import base64
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ccus.engagements import engagement_answer, engagement_end, engagement_invite
-from ccus.models import Engagement, Site, Worker
+from ccus.models import Company, Engagement, Site, Worker
 from tests.console import sign_in
 from tests.factories import (
     SECRETS,
@@ -14,6 +16,7 @@ from tests.factories import (
     make_organization,
     make_secret_worker,
 )
+from vault.crypto import encrypted_fields
 from vault.models import AuditEvent
 
 
@@ -50,13 +53,29 @@ def sub(organization, owner):
     return organization
 
 
+def _ciphertexts() -> list[bytes]:
+    """Read every stored token of every encrypted column, raw, as the database holds it."""
+    tokens = []
+    for model in (Worker, Company):
+        columns = [f.column for f in encrypted_fields(model)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {model._meta.db_table}")  # noqa: S608
+            tokens += [bytes(t) for row in cursor.fetchall() for t in row if t is not None]
+    assert tokens
+    return tokens
+
+
 def _assert_no_secret_or_ciphertext(body: str) -> None:
     for name, value in SECRETS.items():
         assert value not in body, name
-    for token in Worker.objects.values_list("password", flat=True):
-        assert token is None or token not in body
     assert "company-secret-pw" not in body and "office@sub.example.jp" not in body
-    assert "gAAAA" not in body
+    for token in _ciphertexts():
+        for form in (
+            token.hex(),
+            base64.b64encode(token).decode(),
+            base64.urlsafe_b64encode(token).decode(),
+        ):
+            assert form[:24] not in body
 
 
 @pytest.mark.django_db
@@ -232,6 +251,7 @@ def test_it_exports_a_site_roster_as_excel_with_ids_only_where_shared(client, pr
     assert rows["伏字 花子"][3] == "•••• •••• ••22 11"
     page = client.get(f"/oversight/sites/{site.uuid}/roster/").content.decode()
     assert "44443333222211" not in page and SECRETS["password"] not in page
+    _assert_no_secret_or_ciphertext(page.replace(SECRETS["ccus_id"], ""))
     csv_body = client.get(f"/oversight/sites/{site.uuid}/roster/?format=csv").content.decode()
     assert csv_body.startswith("\ufeff") and "伏字 花子" in csv_body
 
@@ -242,3 +262,18 @@ def test_it_tells_the_subcontractor_owner_of_an_invitation_on_the_dashboard(clie
     assert "/engagements/" not in client.get("/").content.decode().split("<main>")[1]
     engagement_invite(prime=prime, subcontractor=sub, actor=prime.owner, request=None)
     assert "回答待ちの招待 1件" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_escapes_a_subcontractors_name_in_the_rollup(client, prime):
+    firm = make_organization('<script>alert("x")</script>')
+    firm.owner = make_member(firm, "owner")
+    second = make_organization("二次 <b>下請</b>")
+    second.owner = make_member(second, "owner")
+    engage(prime, firm, prime.owner, firm.owner)
+    engage(firm, second, firm.owner, second.owner, pass_up=True)
+    sign_in(client, prime.owner)
+    body = client.get("/oversight/").content.decode()
+    assert '<script>alert("x")</script>' not in body and "<b>下請</b>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "2次（&lt;script&gt;" in body
