@@ -277,3 +277,18 @@ def test_it_escapes_a_subcontractors_name_in_the_rollup(client, prime):
     assert '<script>alert("x")</script>' not in body and "<b>下請</b>" not in body
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
     assert "2次（&lt;script&gt;" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sharing", "decrypted"), [("status", 0), ("status_ids", 1)])
+def test_it_decrypts_nothing_but_a_shared_id(client, prime, sub, monkeypatch, sharing, decrypted):
+    from vault.crypto import KeyRing
+
+    engagement = engage(prime, sub, prime.owner, sub.owner, sharing=sharing)
+    sign_in(client, prime.owner)
+    calls = []
+    original = KeyRing.decrypt
+    monkeypatch.setattr(KeyRing, "decrypt", lambda self, t: calls.append(1) or original(self, t))
+    client.get("/oversight/")
+    client.get(f"/oversight/{engagement.uuid}/")
+    assert len(calls) == decrypted
