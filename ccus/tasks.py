@@ -109,3 +109,11 @@ def send_oversight_digest(self, digest_id: int) -> bool | None:
     from ccus.oversight_digest import send_weekly
 
     return send_with_retries(self, send_weekly, digest_id)
+
+
+@shared_task(acks_late=True)
+def run_roster_import(job_id: int) -> None:
+    """Import a large roster in the background; the page shows its progress."""
+    from ccus.rosters.jobs import job_run
+
+    job_run(job_id)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ccus.models import Company, Worker
-from ccus.views import console, oversight, recovery, reminders, reveal
+from ccus.views import console, oversight, recovery, reminders, reveal, rosters
 
 app_name = "ccus"
 
@@ -37,6 +37,13 @@ urlpatterns = [
     path("workers/<uuid:uuid>/left/", console.worker_left_view, name="workers-left"),
     path("workers/<uuid:uuid>/handover/", recovery.worker_handover_view, name="workers-handover"),
     path("recovery/", recovery.recovery_log_view, name="recovery-log"),
+    path("workers/import/", rosters.import_upload, name="import"),
+    path("workers/export/", rosters.roster_export, name="roster-export"),
+    path("imports/<uuid:uuid>/", rosters.import_job, name="import-job"),
+    path("imports/<uuid:uuid>/preview/", rosters.import_preview, name="import-preview"),
+    path("imports/<uuid:uuid>/mapping/", rosters.import_mapping, name="import-mapping"),
+    path("imports/<uuid:uuid>/confirm/", rosters.import_confirm, name="import-confirm"),
+    path("imports/<uuid:uuid>/errors/", rosters.import_errors, name="import-errors"),
     path("reminders/confirm/<str:token>/", reminders.reminders_confirm, name="reminders-confirm"),
     path("reminders/preferences/", reminders.reminders_preferences, name="reminders-preferences"),
     path("reminders/log/", reminders.reminders_log, name="reminders-log"),

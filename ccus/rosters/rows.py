@@ -16,6 +16,7 @@ from vault.models import Organization
 # Header as people write it (after NFKC, without spaces) -> worker field.
 HEADERS = {
     "氏名": "name", "名前": "name", "技能者氏名": "name", "氏名(漢字)": "name",
+    "氏名・名称": "name",
     "フリガナ": "name_kana", "ふりがな": "name_kana", "カナ": "name_kana",
     "氏名(カナ)": "name_kana",
     "技能者ID": "ccus_id", "CCUSID": "ccus_id", "キャリアアップID": "ccus_id",

@@ -1,0 +1,91 @@
+"""Import jobs: keep an upload for its preview, then import it now or in the background."""
+
+import base64
+import logging
+from collections import Counter
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from ccus.models import ImportJob, ImportMapping
+from ccus.rosters.importer import roster_import
+from ccus.rosters.read import Sheet, read_roster
+from ccus.rosters.rows import RowResult, check_rows, map_headers
+from vault.models import Organization
+
+log = logging.getLogger(__name__)
+# Files up to this many rows are imported during the request; larger ones by a Celery task.
+INLINE_ROWS = 1_000
+
+
+def import_job_create(
+    *, organization: Organization, actor, filename: str, data: bytes, encoding: str = ""
+) -> ImportJob:
+    """Read the upload once (so a bad file is refused at once) and keep it for the preview."""
+    sheet = read_roster(data, filename, encoding)
+    return ImportJob.objects.create(
+        organization=organization,
+        created_by=actor,
+        filename=filename[:200],
+        encoding=sheet.encoding,
+        content=base64.b64encode(data).decode(),
+    )
+
+
+def remembered_mapping(organization: Organization) -> dict[str, str]:
+    """Return the column headings this firm mapped by hand before."""
+    return dict(
+        ImportMapping.objects.filter(organization=organization).values_list("header", "field")
+    )
+
+
+def job_sheet(job: ImportJob) -> tuple[Sheet, dict[int, str]]:
+    """Return the job's file as read, and the column mapping in force."""
+    sheet = read_roster(base64.b64decode(job.content), job.filename, job.encoding)
+    mapping = map_headers(sheet.header, {**remembered_mapping(job.organization), **job.mapping})
+    return sheet, mapping
+
+
+def job_preview(job: ImportJob) -> tuple[Sheet, dict[int, str], list[RowResult]]:
+    """Check every row of the job's file without writing anything."""
+    sheet, mapping = job_sheet(job)
+    return sheet, mapping, check_rows(job.organization, sheet, mapping)
+
+
+@transaction.atomic
+def job_set_mapping(*, job: ImportJob, mapping: dict[str, str]) -> None:
+    """Map unknown headings by hand for this job and remember them for the firm."""
+    job.mapping = {header: field for header, field in mapping.items() if field}
+    job.save(update_fields=["mapping"])
+    for header, field in job.mapping.items():
+        ImportMapping.objects.update_or_create(
+            organization=job.organization, header=header, defaults={"field": field}
+        )
+
+
+def job_run(job_id: int, request: HttpRequest | None = None) -> Counter | None:
+    """Import a queued job's valid rows in one transaction; on any error nothing is written."""
+    claimed = ImportJob.objects.filter(
+        id=job_id, status__in=[ImportJob.Status.PREVIEW, ImportJob.Status.QUEUED]
+    ).update(status=ImportJob.Status.RUNNING, progress=10)
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("organization", "created_by").get(id=job_id)
+    try:
+        _sheet, _mapping, results = job_preview(job)
+        ImportJob.objects.filter(id=job_id).update(progress=50)
+        counts = roster_import(
+            organization=job.organization, results=results, actor=job.created_by,
+            request=request, filename=job.filename,
+        )  # fmt: skip
+    except Exception as error:
+        ImportJob.objects.filter(id=job_id).update(
+            status=ImportJob.Status.FAILED, error=type(error).__name__[:300]
+        )
+        log.exception("import_job=%s failed=true", job_id)
+        raise
+    ImportJob.objects.filter(id=job_id).update(
+        status=ImportJob.Status.DONE, progress=100, counts=dict(counts), content=None
+    )
+    log.info("import_job=%s rows=%s", job_id, sum(counts.values()))
+    return counts

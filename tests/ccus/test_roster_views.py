@@ -1,0 +1,135 @@
+"""Roster pages: upload, preview, map, confirm, background import, error rows, export."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from ccus.models import ImportJob, ImportMapping, Worker
+from ccus.rosters import jobs
+from tests.console import sign_in
+from tests.factories import SECRETS, make_secret_worker, make_worker
+from vault.models import AuditEvent
+
+
+def _upload(client, lines: list[str], name: str = "roster.csv", encoding: str = "utf-8"):
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    return client.post("/workers/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.django_db
+def test_it_previews_then_imports_only_on_confirmation(client, staff, organization):
+    sign_in(client, staff)
+    response = _upload(
+        client,
+        ["氏名,フリガナ,技能者ID", "山田 太郎,ﾔﾏﾀﾞ,12345678901234", "短い,ﾐｼﾞｶｲ,123"],
+        encoding="cp932",
+    )
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.uuid}/preview/"
+    preview = client.get(response["Location"])
+    assert preview.context["counts"] == {"new": 1, "update": 0, "duplicate": 0, "error": 1}
+    assert "3桁です。14桁の数字を入力してください。" in preview.content.decode()
+    assert "12345678901234" not in preview.content.decode()
+    assert Worker.objects.count() == 0
+    errors = client.get(f"/imports/{job.uuid}/errors/").content.decode("utf-8")
+    assert errors.startswith("\ufeff") and "短い" in errors and "3桁です" in errors
+    client.post(f"/imports/{job.uuid}/confirm/")
+    assert list(Worker.objects.values_list("name", "name_kana")) == [("山田 太郎", "ヤマダ")]
+    job.refresh_from_db()
+    assert job.status == "done" and job.counts == {"new": 1, "error": 1} and job.content is None
+    assert AuditEvent.objects.filter(action="roster.import").exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_it_cannot_read_and_keeps_nothing(client, staff):
+    sign_in(client, staff)
+    response = client.post(
+        "/workers/import/", {"file": SimpleUploadedFile("r.xlsx", b"not a workbook")}
+    )
+    assert response.status_code == 200
+    assert "Excel" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_remembers_columns_mapped_by_hand(client, staff, organization):
+    sign_in(client, staff)
+    _upload(client, ["作業員名,番号", "佐藤 一,12345678901234"])
+    job = ImportJob.objects.get()
+    client.post(f"/imports/{job.uuid}/mapping/", {"map:作業員名": "name", "map:番号": "ccus_id"})
+    preview = client.get(f"/imports/{job.uuid}/preview/")
+    assert preview.context["counts"]["new"] == 1
+    assert ImportMapping.objects.filter(organization=organization).count() == 2
+
+
+@pytest.mark.django_db
+def test_it_imports_a_large_file_in_the_background(
+    client, staff, organization, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(jobs, "INLINE_ROWS", 5)
+    monkeypatch.setattr("ccus.views.rosters.INLINE_ROWS", 5)
+    sign_in(client, staff)
+    _upload(client, ["氏名,技能者ID"] + [f"技能者{n},{n:014d}" for n in range(1, 21)])
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{job.uuid}/confirm/")
+    status = client.get(f"/imports/{job.uuid}/?format=json").json()
+    assert status == {"status": "done", "progress": 100, "counts": {"new": 20}}
+    assert Worker.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_it_keeps_viewers_out_of_imports(client, viewer):
+    sign_in(client, viewer)
+    assert client.get("/workers/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_exports_masked_ids_to_staff_and_full_ids_to_owners(client, staff, owner, organization):
+    make_secret_worker(organization)
+    sign_in(client, staff)
+    body = client.get("/workers/export/").content.decode()
+    assert "•••• •••• ••12 34" in body and SECRETS["ccus_id"] not in body
+    for name in ("password", "registered_email", "security_code", "address", "phone"):
+        assert SECRETS[name] not in body
+    client.logout()
+    sign_in(client, owner)
+    sheet = load_workbook(io.BytesIO(client.get("/workers/export/?format=xlsx").content)).active
+    first_row = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert first_row[2] == SECRETS["ccus_id"]
+    assert AuditEvent.objects.filter(action="roster.export").count() == 2
+
+
+@pytest.mark.django_db
+def test_it_changes_nothing_when_an_export_is_imported_again(client, owner, organization):
+    import datetime
+
+    make_worker(
+        organization,
+        name="往復 一郎",
+        name_kana="オウフク",
+        ccus_id="11112222333344",
+        card_expires_on=datetime.date(2030, 4, 1),
+        level=2,
+    )
+    make_worker(organization, name="往復 二郎", name_kana="オウフク ジ", ccus_id="11112222333355")
+    before = list(
+        Worker.objects.order_by("id").values(
+            "name", "name_kana", "ccus_id_index", "card_expires_on", "level", "status"
+        )
+    )
+    sign_in(client, owner)
+    exported = client.get("/workers/export/?format=xlsx").content
+    client.post("/workers/import/", {"file": SimpleUploadedFile("back.xlsx", exported)})
+    job = ImportJob.objects.get()
+    preview = client.get(f"/imports/{job.uuid}/preview/")
+    assert preview.context["counts"] == {"new": 0, "update": 2, "duplicate": 0, "error": 0}
+    client.post(f"/imports/{job.uuid}/confirm/")
+    after = list(
+        Worker.objects.order_by("id").values(
+            "name", "name_kana", "ccus_id_index", "card_expires_on", "level", "status"
+        )
+    )
+    assert after == before
