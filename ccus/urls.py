@@ -39,6 +39,7 @@ urlpatterns = [
     path("recovery/", recovery.recovery_log_view, name="recovery-log"),
     path("workers/import/", rosters.import_upload, name="import"),
     path("workers/export/", rosters.roster_export, name="roster-export"),
+    path("backup/", rosters.backup_export, name="backup"),
     path("imports/<uuid:uuid>/", rosters.import_job, name="import-job"),
     path("imports/<uuid:uuid>/preview/", rosters.import_preview, name="import-preview"),
     path("imports/<uuid:uuid>/mapping/", rosters.import_mapping, name="import-mapping"),

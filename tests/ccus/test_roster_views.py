@@ -133,3 +133,47 @@ def test_it_changes_nothing_when_an_export_is_imported_again(client, owner, orga
         )
     )
     assert after == before
+
+
+@pytest.mark.django_db
+def test_it_gives_owners_a_passphrase_locked_backup_with_secrets(client, owner, organization,
+                                                                 other_organization):
+    import pyzipper
+
+    make_secret_worker(organization)
+    make_worker(other_organization, name="よその人", ccus_id="99990000111122")
+    sign_in(client, owner)
+    response = client.post("/backup/", {"passphrase": "long-enough-phrase",
+                                        "passphrase_again": "long-enough-phrase"})
+    assert response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    for value in SECRETS.values():
+        assert value.encode() not in response.content
+    with pyzipper.AESZipFile(io.BytesIO(response.content)) as archive:
+        archive.setpassword(b"long-enough-phrase")
+        workers = archive.read("workers.csv").decode("utf-8-sig")
+    for value in SECRETS.values():
+        assert value in workers
+    assert "よその人" not in workers
+    event = AuditEvent.objects.get(action="backup.export")
+    assert event.details == {"companies": 0, "workers": 1}
+
+
+@pytest.mark.django_db
+def test_it_asks_owners_to_confirm_and_keeps_others_out_of_backups(client, owner, admin_member):
+    sign_in(client, owner, reauthenticated=False)
+    assert client.get("/backup/")["Location"].startswith("/account/confirm/")
+    response = client.post("/backup/", {"passphrase": "short", "passphrase_again": "short"})
+    assert response.status_code == 302
+    client.logout()
+    sign_in(client, admin_member)
+    assert client.get("/backup/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_short_or_mistyped_passphrase_and_keeps_the_form(client, owner):
+    sign_in(client, owner)
+    response = client.post("/backup/", {"passphrase": "long-enough-phrase",
+                                        "passphrase_again": "long-enough-phrasE"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(action="backup.export").exists()
