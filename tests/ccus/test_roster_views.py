@@ -136,15 +136,17 @@ def test_it_changes_nothing_when_an_export_is_imported_again(client, owner, orga
 
 
 @pytest.mark.django_db
-def test_it_gives_owners_a_passphrase_locked_backup_with_secrets(client, owner, organization,
-                                                                 other_organization):
+def test_it_gives_owners_a_passphrase_locked_backup_with_secrets(
+    client, owner, organization, other_organization
+):
     import pyzipper
 
     make_secret_worker(organization)
     make_worker(other_organization, name="よその人", ccus_id="99990000111122")
     sign_in(client, owner)
-    response = client.post("/backup/", {"passphrase": "long-enough-phrase",
-                                        "passphrase_again": "long-enough-phrase"})
+    response = client.post(
+        "/backup/", {"passphrase": "long-enough-phrase", "passphrase_again": "long-enough-phrase"}
+    )
     assert response["Content-Type"] == "application/zip"
     assert "no-store" in response["Cache-Control"]
     for value in SECRETS.values():
@@ -173,7 +175,8 @@ def test_it_asks_owners_to_confirm_and_keeps_others_out_of_backups(client, owner
 @pytest.mark.django_db
 def test_it_refuses_a_short_or_mistyped_passphrase_and_keeps_the_form(client, owner):
     sign_in(client, owner)
-    response = client.post("/backup/", {"passphrase": "long-enough-phrase",
-                                        "passphrase_again": "long-enough-phrasE"})
+    response = client.post(
+        "/backup/", {"passphrase": "long-enough-phrase", "passphrase_again": "long-enough-phrasE"}
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert not AuditEvent.objects.filter(action="backup.export").exists()
