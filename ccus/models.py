@@ -455,6 +455,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(_("file"), max_length=200)
+    kind = models.CharField(max_length=10, default="worker")  # "worker" or "company"
     encoding = models.CharField(max_length=20, blank=True)
     # The file as uploaded, base64, encrypted: rosters hold birth dates and emails.
     content = EncryptedTextField(null=True, blank=True)

@@ -24,28 +24,28 @@ def _apply(worker: Worker, values: dict) -> None:
 @transaction.atomic
 def roster_import(
     *, organization: Organization, results: list[RowResult], actor, request: HttpRequest | None,
-    filename: str = "",
+    filename: str = "", model=Worker,
 ) -> Counter:  # fmt: skip
-    """Create new workers and update matched ones; rows with errors are left out."""
+    """Create new accounts and update matched ones; rows with errors are left out."""
     counts: Counter = Counter(result.action for result in results)
     new = []
     for result in results:
         if result.action == "new":
-            worker = Worker(organization=organization)
+            worker = model(organization=organization)
             _apply(worker, result.values)
             _refresh_derived(worker)
             new.append(worker)
-    Worker.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_create(new, batch_size=BATCH)
     updates = {r.existing_id: r for r in results if r.action == "update"}
     changed = []
-    for worker in Worker.objects.filter(organization=organization, id__in=list(updates)):
+    for worker in model.objects.filter(organization=organization, id__in=list(updates)):
         _apply(worker, updates[worker.id].values)
         _refresh_derived(worker)
         changed.append(worker)
     fields = sorted({name for r in updates.values() for name, v in r.values.items() if v} |
                     {"ccus_id_index", "ccus_id_last4", "email_index", "hint_is_code"})  # fmt: skip
     if changed:
-        Worker.objects.bulk_update(changed, fields, batch_size=BATCH)
+        model.objects.bulk_update(changed, fields, batch_size=BATCH)
     audit_record(
         action="roster.import",
         actor=actor,

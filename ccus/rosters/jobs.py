@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ccus.models import ImportJob, ImportMapping
 from ccus.rosters.importer import roster_import
 from ccus.rosters.read import Sheet, read_roster
-from ccus.rosters.rows import RowResult, check_rows, map_headers
+from ccus.rosters.rows import MODELS, RowResult, check_rows, map_headers
 from vault.models import Organization
 
 log = logging.getLogger(__name__)
@@ -19,14 +19,16 @@ INLINE_ROWS = 1_000
 
 
 def import_job_create(
-    *, organization: Organization, actor, filename: str, data: bytes, encoding: str = ""
-) -> ImportJob:
+    *, organization: Organization, actor, filename: str, data: bytes, encoding: str = "",
+    kind: str = "worker",
+) -> ImportJob:  # fmt: skip
     """Read the upload once (so a bad file is refused at once) and keep it for the preview."""
     sheet = read_roster(data, filename, encoding)
     return ImportJob.objects.create(
         organization=organization,
         created_by=actor,
         filename=filename[:200],
+        kind=kind,
         encoding=sheet.encoding,
         content=base64.b64encode(data).decode(),
     )
@@ -42,14 +44,14 @@ def remembered_mapping(organization: Organization) -> dict[str, str]:
 def job_sheet(job: ImportJob) -> tuple[Sheet, dict[int, str]]:
     """Return the job's file as read, and the column mapping in force."""
     sheet = read_roster(base64.b64decode(job.content), job.filename, job.encoding)
-    mapping = map_headers(sheet.header, {**remembered_mapping(job.organization), **job.mapping})
-    return sheet, mapping
+    remembered = {**remembered_mapping(job.organization), **job.mapping}
+    return sheet, map_headers(sheet.header, remembered, job.kind)
 
 
 def job_preview(job: ImportJob) -> tuple[Sheet, dict[int, str], list[RowResult]]:
     """Check every row of the job's file without writing anything."""
     sheet, mapping = job_sheet(job)
-    return sheet, mapping, check_rows(job.organization, sheet, mapping)
+    return sheet, mapping, check_rows(job.organization, sheet, mapping, job.kind)
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def job_run(job_id: int, request: HttpRequest | None = None) -> Counter | None:
         ImportJob.objects.filter(id=job_id).update(progress=50)
         counts = roster_import(
             organization=job.organization, results=results, actor=job.created_by,
-            request=request, filename=job.filename,
+            request=request, filename=job.filename, model=MODELS[job.kind],
         )  # fmt: skip
     except Exception as error:
         ImportJob.objects.filter(id=job_id).update(

@@ -27,8 +27,23 @@ HEADERS = {
     "所属事業者ID": "company_ccus_id", "事業者ID": "company_ccus_id",
     "電話番号": "phone", "電話": "phone", "住所": "address", "レベル": "level",
 }  # fmt: skip
-FIELDS = ["name", "name_kana", "ccus_id", "birth_date", "registered_email", "card_expires_on",
-          "company_ccus_id", "phone", "address", "level"]  # fmt: skip
+COMPANY_HEADERS = {
+    "事業者名": "name", "会社名": "name", "商号": "name", "名称": "name", "氏名・名称": "name",
+    "フリガナ": "name_kana", "ふりがな": "name_kana", "事業者ID": "ccus_id",
+    "登録責任者": "responsible_person", "メールアドレス": "registered_email",
+    "登録メールアドレス": "registered_email", "所在地": "address", "住所": "address",
+    "電話番号": "phone", "登録有効期限": "registration_expires_on",
+    "事業者登録の有効期限": "registration_expires_on", "有効期限": "registration_expires_on",
+}  # fmt: skip
+FIELDS_BY_KIND = {
+    "worker": ["name", "name_kana", "ccus_id", "birth_date", "registered_email",
+               "card_expires_on", "company_ccus_id", "phone", "address", "level"],
+    "company": ["name", "name_kana", "ccus_id", "responsible_person", "registered_email",
+                "address", "phone", "registration_expires_on"],
+}  # fmt: skip
+FIELDS = FIELDS_BY_KIND["worker"]
+DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
+MODELS = {"worker": Worker, "company": Company}
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,
         "M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}  # fmt: skip
 _ERA_DATE = re.compile(
@@ -42,16 +57,21 @@ def header_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
 
 
-_KNOWN = {header_key(name): target for name, target in HEADERS.items()}
+_KNOWN = {
+    "worker": {header_key(name): target for name, target in HEADERS.items()},
+    "company": {header_key(name): target for name, target in COMPANY_HEADERS.items()},
+}
 
 
-def map_headers(header: list[str], remembered: dict[str, str] | None = None) -> dict[int, str]:
+def map_headers(
+    header: list[str], remembered: dict[str, str] | None = None, kind: str = "worker"
+) -> dict[int, str]:
     """Return column position -> field for the columns recognised (or mapped by hand before)."""
     remembered = {header_key(k): v for k, v in (remembered or {}).items()}
     mapping = {}
     for position, text in enumerate(header):
-        target = remembered.get(header_key(text)) or _KNOWN.get(header_key(text))
-        if target in FIELDS and target not in mapping.values():
+        target = remembered.get(header_key(text)) or _KNOWN[kind].get(header_key(text))
+        if target in FIELDS_BY_KIND[kind] and target not in mapping.values():
             mapping[position] = target
     return mapping
 
@@ -97,17 +117,17 @@ class RowResult:
     existing_id: int | None = None
 
 
-def _check_cell(name: str, raw, values: dict, errors: dict) -> None:
+def _check_cell(name: str, raw, values: dict, errors: dict, kind: str) -> None:
     if isinstance(raw, str) and raw.strip().startswith("="):
         errors[name] = _("This cell holds a formula. Paste it as a value and upload again.")
         return
     try:
-        if name in ("birth_date", "card_expires_on"):
+        if name in DATE_FIELDS:
             values[name] = parse_date(raw)
         elif name in ("ccus_id", "company_ccus_id"):
             text = _text(raw)
-            kind = "company" if name == "company_ccus_id" else "worker"
-            values[name] = validate_ccus_id(text, kind=kind) if normalize_ccus_id(text) else None
+            id_kind = "company" if name == "company_ccus_id" else kind
+            values[name] = validate_ccus_id(text, kind=id_kind) if normalize_ccus_id(text) else None
         elif name == "registered_email":
             text = _text(raw)
             values[name] = validate_registered_email(text) if text else None
@@ -122,21 +142,23 @@ def _check_cell(name: str, raw, values: dict, errors: dict) -> None:
         errors[name] = " ".join(error.messages)
 
 
-def check_rows(organization: Organization, sheet, mapping: dict[int, str]) -> list[RowResult]:
+def check_rows(
+    organization: Organization, sheet, mapping: dict[int, str], kind: str = "worker"
+) -> list[RowResult]:
     """Check every row and say what importing it would do, in a few queries for the file."""
     results = []
     for number, row in enumerate(sheet.rows, start=2):
         result = RowResult(number)
         for position, name in mapping.items():
-            _check_cell(name, row[position], result.values, result.errors)
+            _check_cell(name, row[position], result.values, result.errors, kind)
         if not result.values.get("name") and "name" not in result.errors:
             result.errors["name"] = _("The name is empty.")
         results.append(result)
-    _classify(organization, results)
+    _classify(organization, results, MODELS[kind])
     return results
 
 
-def _classify(organization: Organization, results: list[RowResult]) -> None:
+def _classify(organization: Organization, results: list[RowResult], model) -> None:
     """Mark updates (ID already in the vault), duplicates within the file, and errors."""
     indexes = {
         r.number: ccus_id_index(organization, r.values["ccus_id"])
@@ -171,9 +193,7 @@ def _classify(organization: Organization, results: list[RowResult]) -> None:
             result.action = "error"
         elif index and index in seen:
             result.action = "duplicate"
-            result.errors["ccus_id"] = _("The same 技能者ID is on row %(row)s.") % {
-                "row": seen[index]
-            }
+            result.errors["ccus_id"] = _("The same ID is on row %(row)s.") % {"row": seen[index]}
         elif index and index in existing:
             result.action, result.existing_id = "update", existing[index]
         if index and index not in seen:

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ccus.models import ImportJob, Worker
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.jobs import INLINE_ROWS, import_job_create, job_preview, job_run, job_set_mapping
-from ccus.rosters.rows import FIELDS
+from ccus.rosters.rows import FIELDS_BY_KIND
 from ccus.tasks import run_roster_import
 from vault.audit import audit_record
 from vault.masking import mask_ccus_id
@@ -30,6 +31,16 @@ PREVIEW_ROWS = 300
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file lists"),
+        choices=[
+            ("worker", gettext_lazy("Workers (技能者)")),
+            ("company", gettext_lazy("Businesses (事業者)")),
+        ],
+        initial="worker",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     file = forms.FileField(label=gettext_lazy("Roster file (CSV or Excel .xlsx)"))
     encoding = forms.ChoiceField(
         label=gettext_lazy("Character code of a CSV file"),
@@ -54,7 +65,9 @@ def _job(request: HttpRequest, uuid) -> ImportJob:
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a roster; nothing is written until the preview is confirmed."""
     membership = require_membership(request, Role.STAFF)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
@@ -65,6 +78,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     organization=membership.organization, actor=request.user,
                     filename=upload.name, data=upload.read(),
                     encoding=form.cleaned_data["encoding"],
+                    kind=form.cleaned_data["kind"] or "worker",
                 )  # fmt: skip
             except ValidationError as error:
                 form.add_error("file", error)
@@ -82,15 +96,19 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
     unknown = [h for i, h in enumerate(sheet.header) if i not in mapping and h]
     counts = {a: sum(1 for r in results if r.action == a)
               for a in ("new", "update", "duplicate", "error")}  # fmt: skip
+    shown = request.GET.get("show", "")
+    listed = [r for r in results if not shown or r.action == shown]
+    page = Paginator(listed, PREVIEW_ROWS).get_page(request.GET.get("page"))
     context = {
         "job": job,
         "columns": [sheet.header[i] for i in sorted(mapping)],
         "fields": [mapping[i] for i in sorted(mapping)],
-        "results": results[:PREVIEW_ROWS],
-        "more": max(len(results) - PREVIEW_ROWS, 0),
+        "page": page,
+        "query": f"show={shown}" if shown else "",
+        "shown": shown,
         "counts": counts,
         "unknown": unknown,
-        "field_choices": FIELDS,
+        "field_choices": FIELDS_BY_KIND[job.kind],
     }
     return render(request, "ccus/import_preview.html", context)
 
@@ -102,7 +120,7 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
     chosen = {
         key.removeprefix("map:"): value
         for key, value in request.POST.items()
-        if key.startswith("map:") and value in FIELDS
+        if key.startswith("map:") and value in FIELDS_BY_KIND[job.kind]
     }
     job_set_mapping(job=job, mapping=chosen)
     return redirect("ccus:import-preview", uuid=job.uuid)

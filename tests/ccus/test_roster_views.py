@@ -180,3 +180,43 @@ def test_it_refuses_a_short_or_mistyped_passphrase_and_keeps_the_form(client, ow
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert not AuditEvent.objects.filter(action="backup.export").exists()
+
+
+@pytest.mark.django_db
+def test_it_imports_businesses_too(client, staff, organization):
+    from ccus.models import Company
+
+    sign_in(client, staff)
+    data = (
+        "事業者名,事業者ID,登録責任者,所在地,登録有効期限\r\n"
+        "協力建設,11112222333344,山田 花子,東京都千代田区1-1,令和10年3月31日\r\n"
+        "不完全,1234,,,\r\n"
+    ).encode("cp932")
+    client.post(
+        "/workers/import/", {"kind": "company", "file": SimpleUploadedFile("companies.csv", data)}
+    )
+    job = ImportJob.objects.get()
+    preview = client.get(f"/imports/{job.uuid}/preview/")
+    assert preview.context["counts"] == {"new": 1, "update": 0, "duplicate": 0, "error": 1}
+    client.post(f"/imports/{job.uuid}/confirm/")
+    company = Company.objects.get()
+    assert (company.name, company.responsible_person, company.ccus_id) == (
+        "協力建設",
+        "山田 花子",
+        "11112222333344",
+    )
+    assert str(company.registration_expires_on) == "2028-03-31"
+    assert company.address == "東京都千代田区1-1" and Company.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_previews_every_row_page_by_page_and_by_result(client, staff, organization):
+    sign_in(client, staff)
+    _upload(
+        client, ["氏名,技能者ID"] + [f"技能者{n},{n:014d}" for n in range(1, 651)] + ["誤り,123"]
+    )
+    job = ImportJob.objects.get()
+    last = client.get(f"/imports/{job.uuid}/preview/?page=3")
+    assert [r.number for r in last.context["page"]][-1] == 652
+    errors = client.get(f"/imports/{job.uuid}/preview/?show=error").context["page"]
+    assert [r.number for r in errors] == [652]
