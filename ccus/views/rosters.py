@@ -84,7 +84,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", error)
             else:
                 return redirect("ccus:import-preview", uuid=job.uuid)
-    return render(request, "ccus/import_upload.html", {"form": form})
+    recent = (
+        ImportJob.objects.filter(organization=membership.organization)
+        .order_by("-created_at")
+        .only("uuid", "filename", "status", "progress", "created_at")[:10]
+    )
+    return render(request, "ccus/import_upload.html", {"form": form, "recent": recent})
 
 
 def import_preview(request: HttpRequest, uuid) -> HttpResponse:

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -225,3 +225,17 @@ def test_it_gives_every_bad_row_a_message(organization, cells):
         assert row.action in {"new", "update", "duplicate", "error"}
         assert (row.action in {"error", "duplicate"}) == bool(row.errors)
         assert all(isinstance(message, str) and message for message in row.errors.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_changes_nothing_when_row_4999_of_5000_fails_in_the_database(organization):
+    make_worker(organization, name="既存", ccus_id="99999999999999")
+    lines = ["氏名,技能者ID"] + [f"新人{n},{n:014d}" for n in range(1, 5001)]
+    _sheet, rows = _check(organization, _csv(lines))
+    # Row 4,999 passed the check, then someone saved its ID elsewhere before the write.
+    rows[4997].values["ccus_id"] = "99999999999999"
+    assert (rows[4997].number, rows[4997].action) == (4999, "new")
+    with pytest.raises(IntegrityError):
+        roster_import(organization=organization, results=rows, actor=None, request=None)
+    assert list(Worker.objects.values_list("name", flat=True)) == ["既存"]
+    assert not AuditEvent.objects.filter(action="roster.import").exists()
