@@ -55,19 +55,24 @@ class Item:
 
 
 # Inquiry form, pull-down "① ログイン情報を教えてほしい", choice c (registered email unknown).
+# Both lists end alike: the registered email on record, then what the user types (the new
+# address, the reason, whether login works, the contact person).
+_TYPED_ITEMS = [
+    Item("登録済メールアドレス", field="registered_email"),
+    Item("変更希望メールアドレス", typed="new_email"),
+    Item("使用できない理由", typed="reason"),
+    Item("ログイン可能か", typed="can_log_in"),
+    Item("会社名", typed="contact_company", contact=True),
+    Item("ご担当者名", typed="contact_person", contact=True),
+    Item("その他質問", typed="other_questions", contact=True),
+]
 EMAIL_INQUIRY_ITEMS = {
     "company": [
         Item("事業者名", field="name"),
         Item("事業者ID", field="ccus_id"),
         Item("所在地", field="address"),
         Item("電話番号", field="phone"),
-        Item("登録済メールアドレス", field="registered_email"),
-        Item("変更希望メールアドレス", typed="new_email"),
-        Item("使用できない理由", typed="reason"),
-        Item("ログイン可能か", typed="can_log_in"),
-        Item("会社名", typed="contact_company", contact=True),
-        Item("ご担当者名", typed="contact_person", contact=True),
-        Item("その他質問", typed="other_questions", contact=True),
+        *_TYPED_ITEMS,
     ],
     "worker": [
         Item("技能者氏名", field="name"),
@@ -75,13 +80,7 @@ EMAIL_INQUIRY_ITEMS = {
         Item("登録住所", field="address"),
         Item("登録電話番号", field="phone"),
         Item("生年月日（西暦）", field="birth_date"),
-        Item("登録済メールアドレス", field="registered_email"),
-        Item("変更希望メールアドレス", typed="new_email"),
-        Item("使用できない理由", typed="reason"),
-        Item("ログイン可能か", typed="can_log_in"),
-        Item("会社名", typed="contact_company", contact=True),
-        Item("ご担当者名", typed="contact_person", contact=True),
-        Item("その他質問", typed="other_questions", contact=True),
+        *_TYPED_ITEMS,
     ],
 }
 
