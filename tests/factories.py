@@ -15,7 +15,9 @@ SECRETS = {
     "registered_email": "secret.mail@example.jp",
     "password": "Pa55-secret-word",
     "initial_password": "Initial-secret-77",
-    "security_code": "4821",
+    # Typed in full-width digits, as Japanese input often is: it can never turn up by chance
+    # inside the hex of a UUID or a blind index on a page.
+    "security_code": "４８２１",
     "security_code_hint": "金庫の赤い封筒",
     "address": "大阪府大阪市北区梅田9-9-9",
     "phone": "06-9876-5432",

@@ -130,7 +130,7 @@ def test_it_fills_the_eleven_business_items_in_ccus_order(owner_client, organiza
 
 @pytest.mark.django_db
 def test_it_answers_the_five_questions_of_choice_d_from_the_vault(owner_client, organization):
-    worker = make_worker(organization, security_code="4821", registered_email="w@example.jp")
+    worker = make_worker(organization, security_code="４８２１", registered_email="w@example.jp")
     case = _start(owner_client, worker, ["id"], ["completion_email"])
     assert case.path == "id_where_printed"
     case = _start(owner_client, worker, ["id"])
@@ -139,7 +139,7 @@ def test_it_answers_the_five_questions_of_choice_d_from_the_vault(owner_client, 
     assert [question for question, _ in answers] == [q for _, q in guide.ID_INQUIRY_QUESTIONS]
     assert answers[1][1] == "技能者ID"
     assert answers[4][1] == str(guide.ANSWERS["security_code_on_record"])
-    assert "4821" not in page.content.decode()
+    assert "４８２１" not in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """Plaintexts never reach the database: raw SQLite file bytes and raw PostgreSQL rows."""
 
 import datetime
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,8 @@ def test_it_keeps_no_plaintext_in_the_sqlite_file():
     worker.save(using="sqlite_file")
     connections["sqlite_file"].close()
     raw = Path(settings.DATABASES["sqlite_file"]["TEST"]["NAME"]).read_bytes()
+    # Blind indexes are hex text: a 4-digit code can turn up inside one by chance.
+    raw = re.sub(rb"v1\|[0-9a-f]{64}", b"", raw)
     assert "秘密 太郎".encode() in raw  # names are plain: the file really holds the row
     for needle in _needles():
         assert needle not in raw
@@ -41,8 +45,11 @@ def test_it_keeps_no_plaintext_in_postgresql_rows(organization):
     make_secret_worker(organization)
     with connection.cursor() as cursor:
         cursor.execute("SELECT row_to_json(w)::text FROM ccus_worker w")
-        rows = "".join(row[0] for row in cursor.fetchall())
-    assert "秘密 太郎" in rows
-    for value in SECRETS.values():
-        assert value not in rows
-        assert value.encode().hex() not in rows
+        rows = [json.loads(row[0]) for row in cursor.fetchall()]
+    assert rows[0]["name"] == "秘密 太郎"
+    for column, stored in rows[0].items():
+        if not isinstance(stored, str) or stored.startswith("v1|"):
+            continue  # numbers, flags and blind indexes (hex that may hold any 4 digits)
+        raw = bytes.fromhex(stored[2:]) if stored.startswith("\\x") else stored.encode()
+        for value in SECRETS.values():
+            assert value.encode() not in raw, column
