@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -41,7 +40,14 @@ def _read_csv(data: bytes, encoding: str) -> list[list]:
             code="encoding",
             params={"encoding": ENCODINGS.get(encoding, encoding)},
         ) from error
-    return list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ValidationError(
+            _("The CSV file is damaged (%(reason)s). Save it again from Excel as CSV."),
+            code="csv",
+            params={"reason": str(error)[:80]},
+        ) from error
 
 
 def _cell(value) -> object:
@@ -59,13 +65,13 @@ def _cell(value) -> object:
 def _read_xlsx(data: bytes) -> list[list]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        sheet = workbook.worksheets[0]
+        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # any failure inside a damaged workbook means the same to a user
         raise ValidationError(
             _("This is not an Excel (.xlsx) file, or it is damaged. Save it again as .xlsx."),
             code="xlsx",
         ) from error
-    sheet = workbook.worksheets[0]
-    return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def read_roster(data: bytes, filename: str, encoding: str = "") -> Sheet:
