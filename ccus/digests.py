@@ -118,7 +118,7 @@ def release(digest: uuid.UUID, error: Exception, *, failed: bool) -> None:
     log.warning("digest=%s failed=%s error=%s", digest, failed, type(error).__name__)
 
 
-def stale(now: datetime.datetime, *, claimed_before: datetime.datetime,
+def stale(*, claimed_before: datetime.datetime,
           pending_before: datetime.datetime) -> list[int]:  # fmt: skip
     """Put stuck claims back to pending; return the recipients whose reminders wait to be sent."""
     ReminderDelivery.objects.filter(

@@ -77,7 +77,7 @@ def sweep_reminders() -> int:
     claimed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     pending_before = now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE)
     with transaction.atomic():
-        recipients = stale(now, claimed_before=claimed_before, pending_before=pending_before)
+        recipients = stale(claimed_before=claimed_before, pending_before=pending_before)
         enqueue_digests(recipients)
         enqueue_weekly(stale_weekly(claimed_before=claimed_before, pending_before=pending_before))
     if recipients:

@@ -41,7 +41,6 @@ FIELDS_BY_KIND = {
     "company": ["name", "name_kana", "ccus_id", "responsible_person", "registered_email",
                 "address", "phone", "registration_expires_on"],
 }  # fmt: skip
-FIELDS = FIELDS_BY_KIND["worker"]
 DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
 MODELS = {"worker": Worker, "company": Company}
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,

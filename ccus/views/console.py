@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -166,7 +167,10 @@ def account_confirm_view(request: HttpRequest, model: type[CcusAccount]) -> Http
         messages.success(request, _("Marked %(count)d accounts as confirmed.") % {"count": count})
     else:
         messages.warning(request, _("Choose the accounts to mark as confirmed."))
-    return redirect(request.POST.get("back") or f"ccus:{KIND[model]}")
+    back = request.POST.get("back", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect(f"ccus:{KIND[model]}")
 
 
 def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:

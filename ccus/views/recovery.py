@@ -28,8 +28,7 @@ from ccus.recovery import (
     recovery_complete,
     recovery_start,
 )
-from ccus.views.common import KIND, reveal_role
-from vault.audit import audit_record
+from ccus.views.common import KIND, reveal_role, reveal_value
 from vault.crypto import encrypted_fields
 from vault.models import Role
 from vault.permissions import get_for_role, require_membership
@@ -93,18 +92,8 @@ def _reveal(request: HttpRequest, account: CcusAccount, fields: list[str], actio
     """Return the values of the fields the user may see, each reveal written to the audit log."""
     revealed = {}
     for field in _allowed(request, account, fields):
-        value = getattr(account, field)
-        if value in (None, ""):
-            continue
-        revealed[field] = format_value(value)
-        audit_record(
-            action=action,
-            actor=request.user,
-            organization=account.organization,
-            target=account,
-            field=field,
-            request=request,
-        )
+        if getattr(account, field) not in (None, ""):
+            revealed[field] = format_value(reveal_value(request, account, field, action))
     return revealed
 
 

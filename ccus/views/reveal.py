@@ -11,14 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ccus.models import CcusAccount
-from ccus.views.common import KIND, reveal_role
-from vault.audit import audit_record
+from ccus.views.common import KIND, REVEAL_ACTION, reveal_role, reveal_value
 from vault.crypto import encrypted_fields
 from vault.models import AuditEvent
 from vault.permissions import get_for_role
 from vault.reauth import reauth_redirect, recently_reauthenticated
-
-REVEAL_ACTION = "secret.reveal"
 
 
 def too_many_reveals(user) -> bool:
@@ -43,15 +40,7 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         response = render(request, "ccus/reveal_limited.html", status=429)
         response["Cache-Control"] = "no-store"
         return response
-    value = getattr(account, field_name)
-    audit_record(
-        action=REVEAL_ACTION,
-        actor=request.user,
-        organization=account.organization,
-        target=account,
-        field=field_name,
-        request=request,
-    )
+    value = reveal_value(request, account, field_name)
     context = {
         "account": account,
         "kind": KIND[model],
