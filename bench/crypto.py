@@ -19,7 +19,7 @@ from django.db import connection  # noqa: E402
 
 from ccus.models import Worker  # noqa: E402
 from ccus.validators import normalize_ccus_id  # noqa: E402
-from vault.blind_index import blind_index  # noqa: E402
+from vault.crypto.blind_index import blind_index  # noqa: E402
 
 N = 20_000
 VALUES = [f"{i:014d}" for i in range(N)]

@@ -21,7 +21,7 @@ from ccus.rosters.importer import roster_import  # noqa: E402
 from ccus.rosters.read import read_roster  # noqa: E402
 from ccus.rosters.rows import check_rows, map_headers  # noqa: E402
 from tests.factories import make_organization  # noqa: E402
-from vault.crypto import key_ring  # noqa: E402
+from vault.crypto.keyring import key_ring  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", 5_000))
 HEADER = "氏名,フリガナ,技能者ID,生年月日,メールアドレス,カード有効期限,電話番号,住所"

@@ -21,7 +21,7 @@ from ccus.models import Company, Worker  # noqa: E402
 from ccus.services import _refresh_derived, company_create  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
-from vault.crypto import KeyRing  # noqa: E402
+from vault.crypto.keyring import KeyRing  # noqa: E402
 
 WORKERS = 5_000
 RUNS = 30

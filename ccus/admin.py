@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.models import CcusAccount, Company, ManagerIdFee, Worker
 from ccus.services import account_create, account_update, account_validate
-from vault.crypto import EncryptedDateField, encrypted_fields
-from vault.masking import mask_ccus_id, mask_email, mask_text
+from vault.crypto.fields import EncryptedDateField, encrypted_fields
+from vault.crypto.masking import mask_ccus_id, mask_email, mask_text
 
 
 class AccountAdminForm(forms.ModelForm):

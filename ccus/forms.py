@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.models import CcusAccount, Company, Worker
 from ccus.validators import card_number_reading
-from vault.crypto import encrypted_fields
+from vault.crypto.fields import encrypted_fields
 
 FIELDS = {
     Company: [

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vault.blind_index import MAX_LENGTH as INDEX_LENGTH
-from vault.crypto import (
+from vault.crypto.blind_index import MAX_LENGTH as INDEX_LENGTH
+from vault.crypto.fields import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedEmailField,

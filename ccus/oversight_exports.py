@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ccus.oversight import Visible, shows_full_ids
-from vault.masking import mask_ccus_id
+from vault.crypto.masking import mask_ccus_id
 
 
 def _date(value) -> str:

@@ -16,7 +16,7 @@ from ccus.validators import (
     normalize_ccus_id,
     security_code_warnings,
 )
-from vault.crypto import encrypted_fields
+from vault.crypto.fields import encrypted_fields
 
 
 def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:

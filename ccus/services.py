@@ -18,7 +18,7 @@ from ccus.validators import (
     validate_registered_email,
 )
 from vault.audit import audit_record
-from vault.crypto import EncryptedMixin
+from vault.crypto.fields import EncryptedMixin
 from vault.models import Organization
 
 ID_KIND = {Company: "company", Worker: "worker"}

@@ -12,7 +12,7 @@ class VaultConfig(AppConfig):
     verbose_name = _("Vault")
 
     def ready(self) -> None:
-        from vault import checks  # noqa: F401  (registers the system checks)
+        from vault.crypto import checks  # noqa: F401  (registers the system checks)
 
         if settings.CELERY_BROKER_URL.startswith("filesystem:"):
             # kombu's filesystem transport expects its folders to exist.

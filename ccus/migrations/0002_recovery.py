@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import uuid
-import vault.crypto
+import vault.crypto.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('step', models.CharField(choices=[('email_moved', "Registered email moved to the worker's own address"), ('credentials_returned', 'Card and login details handed back'), ('consent_withdrawn', 'Consent withdrawal recorded')], max_length=30, verbose_name='step')),
                 ('done_on', models.DateField(verbose_name='done on')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('note', vault.crypto.EncryptedTextField(blank=True, null=True, verbose_name='note')),
+                ('note', vault.crypto.fields.EncryptedTextField(blank=True, null=True, verbose_name='note')),
                 ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handover_steps', to='ccus.worker')),
             ],

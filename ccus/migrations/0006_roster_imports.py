@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import uuid
-import vault.crypto
+import vault.crypto.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('filename', models.CharField(max_length=200, verbose_name='file')),
                 ('kind', models.CharField(default='worker', max_length=10)),
                 ('encoding', models.CharField(blank=True, max_length=20)),
-                ('content', vault.crypto.EncryptedTextField(blank=True, null=True)),
+                ('content', vault.crypto.fields.EncryptedTextField(blank=True, null=True)),
                 ('mapping', models.JSONField(blank=True, default=dict)),
                 ('status', models.CharField(choices=[('preview', 'Waiting for confirmation'), ('queued', 'Queued'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Failed; nothing was changed')], default='preview', max_length=10)),
                 ('progress', models.PositiveSmallIntegerField(default=0)),

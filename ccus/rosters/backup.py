@@ -6,7 +6,7 @@ import io
 import pyzipper
 
 from ccus.models import Company, Worker
-from vault.crypto import encrypted_fields
+from vault.crypto.fields import encrypted_fields
 
 MIN_PASSPHRASE = 12
 

@@ -20,7 +20,7 @@ from ccus.models import CcusAccount, Company, Engagement, Worker, WorkerStatus
 from ccus.selectors import account_list, account_warnings
 from ccus.services import account_create, account_update, accounts_confirm, worker_mark_left
 from ccus.views.common import KIND, reveal_role
-from vault.crypto import encrypted_fields
+from vault.crypto.fields import encrypted_fields
 from vault.models import Role
 from vault.permissions import get_for_role, require_membership
 

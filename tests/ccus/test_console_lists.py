@@ -10,7 +10,7 @@ from django.utils import timezone
 from ccus.models import Worker
 from tests.console import sign_in
 from tests.factories import make_company, make_worker
-from vault.crypto import KeyRing
+from vault.crypto.keyring import KeyRing
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.factories import (
     make_organization,
     make_secret_worker,
 )
-from vault.crypto import encrypted_fields
+from vault.crypto.fields import encrypted_fields
 from vault.models import AuditEvent
 
 
@@ -282,7 +282,7 @@ def test_it_escapes_a_subcontractors_name_in_the_rollup(client, prime):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("sharing", "decrypted"), [("status", 0), ("status_ids", 1)])
 def test_it_decrypts_nothing_but_a_shared_id(client, prime, sub, monkeypatch, sharing, decrypted):
-    from vault.crypto import KeyRing
+    from vault.crypto.keyring import KeyRing
 
     engagement = engage(prime, sub, prime.owner, sub.owner, sharing=sharing)
     sign_in(client, prime.owner)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from vault.masking import mask_ccus_id, mask_email, mask_text
+from vault.crypto.masking import mask_ccus_id, mask_email, mask_text
 
 register = template.Library()
 

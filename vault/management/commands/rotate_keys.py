@@ -6,8 +6,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from vault.audit import audit_record
-from vault.crypto import encrypted_fields
-from vault.rotation import rotate_model
+from vault.crypto.fields import encrypted_fields
+from vault.crypto.rotation import rotate_model
 
 COLUMNS = ("rows", "current", "rewritten", "stale", "changed_meanwhile", "unreadable")
 

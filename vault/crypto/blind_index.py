@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from vault.crypto import derive_key
+from vault.crypto.keyring import derive_key
 
 VERSION = "v1"
 MAX_LENGTH = 80

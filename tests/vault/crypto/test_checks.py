@@ -2,7 +2,7 @@
 
 from django.test import override_settings
 
-from vault.checks import check_vault_keys
+from vault.crypto.checks import check_vault_keys
 
 GOOD = "a-good-long-vault-key-0000000000000000000000"
 BLIND = "a-good-long-blind-key-0000000000000000000000"

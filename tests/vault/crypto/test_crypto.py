@@ -11,7 +11,7 @@ from django_cryptography.utils.crypto import FernetBytes
 
 from ccus.models import Company, Worker
 from tests.factories import SECRETS, make_company, make_secret_worker
-from vault.crypto import UndecryptableValue, key_ring
+from vault.crypto.keyring import UndecryptableValue, key_ring
 
 KEY_1 = "rotation-key-one-000000000000000000000000000"
 KEY_2 = "rotation-key-two-000000000000000000000000000"

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from django.db import connections, models, router, transaction
 
-from vault.crypto import UndecryptableValue, encrypted_fields, key_ring
+from vault.crypto.fields import encrypted_fields
+from vault.crypto.keyring import UndecryptableValue, key_ring
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import uuid
 
 from django.test import override_settings
 
-from vault.blind_index import blind_index
+from vault.crypto.blind_index import blind_index
 
 ORG_A, ORG_B = uuid.uuid4(), uuid.uuid4()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vault.masking import mask_ccus_id, mask_digits, mask_email, mask_text
+from vault.crypto.masking import mask_ccus_id, mask_digits, mask_email, mask_text
 
 
 @pytest.mark.parametrize(
