@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccus.models import DeliveryStatus, ReminderDelivery
+from vault.auth.models import User
 from vault.emails import make_message
-from vault.models import User
 
 log = logging.getLogger(__name__)
 CONFIRM_SALT = "ccus.reminder-confirm"

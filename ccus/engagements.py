@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ccus.models import Engagement, Site
 from ccus.validators import SoftWarning, normalize_digits
 from vault.audit import audit_record
-from vault.models import Membership, Organization, Role, User
+from vault.auth.models import User
+from vault.models import Membership, Organization, Role
 
 OPEN = [Engagement.Status.INVITED, Engagement.Status.ACTIVE]
 

@@ -4,8 +4,8 @@ import time
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vault.middleware import needs_second_factor
-from vault.reauth import SESSION_KEY as REAUTH_KEY
+from vault.auth.middleware import needs_second_factor
+from vault.auth.reauth import SESSION_KEY as REAUTH_KEY
 
 
 def sign_in(client, user, *, reauthenticated: bool = True) -> None:

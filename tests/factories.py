@@ -5,7 +5,8 @@ import itertools
 
 from ccus.models import Company, Worker
 from ccus.services import company_create, worker_create
-from vault.models import Membership, Organization, User
+from vault.auth.models import User
+from vault.models import Membership, Organization
 
 _numbers = itertools.count(1)
 

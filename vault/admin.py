@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from vault.models import AuditEvent, Membership, Organization, User
+from vault.auth.models import User
+from vault.models import AuditEvent, Membership, Organization
 
 
 @admin.register(User)

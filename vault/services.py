@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from vault.audit import audit_record
-from vault.models import Membership, Organization, Role, User
+from vault.auth.models import User
+from vault.models import Membership, Organization, Role
 
 
 @transaction.atomic

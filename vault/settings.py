@@ -55,8 +55,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "vault.middleware.IdleTimeoutMiddleware",
-    "vault.middleware.RequireTwoFactorMiddleware",
+    "vault.auth.middleware.IdleTimeoutMiddleware",
+    "vault.auth.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -103,7 +103,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The sign-in form posts the email address as "username", like Django's own form.
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "vault/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "vault/auth/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 OTP_TOTP_ISSUER = "CCUS Vault"
 # Sessions: signed out after this long idle, and in any case after SESSION_COOKIE_AGE.

@@ -7,12 +7,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from vault import audit_log, firm_views
-from vault import auth_views as vault_auth
+from vault.auth import views as vault_auth
 from vault.health import healthz
 
 password_set = login_not_required(
     auth_views.PasswordResetConfirmView.as_view(
-        template_name="vault/password_set.html", success_url="/login/"
+        template_name="vault/auth/password_set.html", success_url="/login/"
     )
 )
 

@@ -29,10 +29,10 @@ from ccus.recovery import (
     recovery_start,
 )
 from ccus.views.common import KIND, reveal_role, reveal_value
+from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
 from vault.models import Role
 from vault.permissions import get_for_role, require_membership
-from vault.reauth import reauth_redirect, recently_reauthenticated
 
 # The secrets each path needs at hand.
 PATH_SECRETS = {

@@ -84,7 +84,7 @@ def _expire_reauthentication(user) -> None:
     """Forget the user's recent identity confirmation in every session of theirs."""
     from django.contrib.sessions.models import Session
 
-    from vault.reauth import SESSION_KEY
+    from vault.auth.reauth import SESSION_KEY
 
     for session in Session.objects.all():
         data = session.get_decoded()

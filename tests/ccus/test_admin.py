@@ -5,7 +5,7 @@ import pytest
 from ccus.lookup import filter_by_ccus_id
 from ccus.models import Worker
 from tests.factories import SECRETS, make_secret_worker, make_user
-from vault.models import User
+from vault.auth.models import User
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.core import mail
 
 from tests.console import sign_in
 from tests.factories import SECRETS, make_member, make_secret_worker
-from vault.models import AuditEvent, Membership, User
+from vault.auth.models import User
+from vault.models import AuditEvent, Membership
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import uuid
-import vault.models
+import vault.auth.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'users',
             },
             managers=[
-                ('objects', vault.models.UserManager()),
+                ('objects', vault.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(

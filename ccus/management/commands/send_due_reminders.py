@@ -9,7 +9,7 @@ from django.utils import timezone
 from ccus.models import DeliveryStatus, ReminderDelivery
 from ccus.reminders import all_dues, plan_reminders
 from ccus.tasks import enqueue_digests
-from vault.models import User
+from vault.auth.models import User
 
 
 class Command(BaseCommand):

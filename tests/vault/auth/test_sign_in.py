@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.console import sign_in
 from tests.factories import make_member
-from vault.middleware import IDLE_KEY
+from vault.auth.middleware import IDLE_KEY
 from vault.models import Membership, Role
 
 PASSWORD = "correct-horse-battery"

@@ -16,8 +16,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from vault.audit import audit_record
-from vault.reauth import mark_reauthenticated
-from vault.two_factor import (
+from vault.auth.reauth import mark_reauthenticated
+from vault.auth.two_factor import (
     confirm_totp_device,
     has_confirmed_totp,
     manual_key,
@@ -38,7 +38,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
-    template_name = "vault/login.html"
+    template_name = "vault/auth/login.html"
     redirect_authenticated_user = True
 
 
@@ -78,10 +78,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             mark_reauthenticated(request)
             audit_record(action="two_factor.setup", actor=request.user, request=request)
-            return render(request, "vault/backup_codes.html", {"codes": codes})
+            return render(request, "vault/auth/backup_codes.html", {"codes": codes})
         form.add_error("token", _("The code did not match. Enter the 6 digits the app shows now."))
     context = {"form": form, "qr_svg": qr_code_svg(device), "manual_key": manual_key(device)}
-    return render(request, "vault/two_factor_setup.html", context)
+    return render(request, "vault/auth/two_factor_setup.html", context)
 
 
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -96,7 +96,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             mark_reauthenticated(request)
             return redirect(_safe_next(request))
         form.add_error("token", _("The code did not match. Try the code the app shows now."))
-    return render(request, "vault/two_factor_verify.html", {"form": form})
+    return render(request, "vault/auth/two_factor_verify.html", {"form": form})
 
 
 def reauthenticate(request: HttpRequest) -> HttpResponse:
@@ -117,7 +117,9 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Too many wrong attempts. Sign in again."))
             return redirect("login")
         form.add_error("secret", _("That password or code is not correct."))
-    return render(request, "vault/reauthenticate.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request, "vault/auth/reauthenticate.html", {"form": form, "next": _safe_next(request)}
+    )
 
 
 login_view = login_not_required(LoginView.as_view())

@@ -1,0 +1,1 @@
+"""Where a request is let in: sign-in, the second factor, re-authentication and session limits."""
