@@ -24,7 +24,7 @@ from ccus.lookup import ccus_id_index  # noqa: E402
 from ccus.models import Company, Engagement, Worker  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
-from vault.models import Organization  # noqa: E402
+from vault.firms.models import Organization  # noqa: E402
 
 SUBCONTRACTORS = 300
 WORKERS_EACH = 100

@@ -22,7 +22,7 @@ from ccus.lookup import ccus_id_index, email_index  # noqa: E402
 from ccus.models import Company, ReminderDelivery, Worker  # noqa: E402
 from ccus.reminders import plan_reminders  # noqa: E402
 from vault.auth.models import User  # noqa: E402
-from vault.models import Membership, Organization, Role  # noqa: E402
+from vault.firms.models import Membership, Organization, Role  # noqa: E402
 
 FIRMS = int(os.environ.get("BENCH_FIRMS", 1_000))
 WORKERS_PER_FIRM = int(os.environ.get("BENCH_WORKERS_PER_FIRM", 100))

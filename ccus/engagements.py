@@ -10,7 +10,7 @@ from ccus.models import Engagement, Site
 from ccus.validators import SoftWarning, normalize_digits
 from vault.audit import audit_record
 from vault.auth.models import User
-from vault.models import Membership, Organization, Role
+from vault.firms.models import Membership, Organization, Role
 
 OPEN = [Engagement.Status.INVITED, Engagement.Status.ACTIVE]
 

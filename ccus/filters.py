@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ccus.models import CcusAccount, Company, Worker, WorkerStatus
-from vault.models import Organization
+from vault.firms.models import Organization
 
 FILTER_LABELS = {
     "missing_id": _("No ID"),

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from ccus.validators import email_index_value, normalize_ccus_id
 from vault.crypto.blind_index import blind_index
-from vault.models import Organization
+from vault.firms.models import Organization
 
 # One purpose for both kinds of ID, so the same digits saved as a business and a worker ID match.
 ID_PURPOSE = "ccus-id"

@@ -13,7 +13,7 @@ from vault.crypto.fields import (
     EncryptedEmailField,
     EncryptedTextField,
 )
-from vault.models import Organization, TenantQuerySet
+from vault.firms.models import Organization, TenantQuerySet
 
 
 class CcusAccount(models.Model):

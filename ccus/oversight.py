@@ -21,7 +21,7 @@ from ccus.models import (
     Worker,
     WorkerStatus,
 )
-from vault.models import Organization
+from vault.firms.models import Organization
 
 MAX_TIERS = 3
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ccus.models import DeliveryStatus, Engagement, OversightDigest, SubcontractorSnapshot
 from ccus.oversight import readiness_rollup, visible_subcontractors
 from vault.emails import make_message
-from vault.models import Membership, Organization
+from vault.firms.models import Membership, Organization
 
 log = logging.getLogger(__name__)
 SNAPSHOT_FIELDS = ["workers", "with_id", "confirmed", "expiring_all", "expired_all",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ccus.models import ReminderKind, ReminderPreference
 from ccus.reminders import KEPT_KINDS
 from vault.audit import audit_record
-from vault.models import Membership, Role
+from vault.firms.models import Membership, Role
 
 
 def wanted_kinds(membership: Membership) -> list[str]:

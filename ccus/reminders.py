@@ -21,7 +21,7 @@ from ccus.models import (
     Worker,
     WorkerStatus,
 )
-from vault.models import Membership, Organization, Role
+from vault.firms.models import Membership, Organization, Role
 
 # (milestone, offset from the date): the latest milestone reached is the one reminded of.
 REGISTRATION_MILESTONES = [

@@ -19,7 +19,7 @@ from ccus.validators import (
 )
 from vault.audit import audit_record
 from vault.crypto.fields import EncryptedMixin
-from vault.models import Organization
+from vault.firms.models import Organization
 
 ID_KIND = {Company: "company", Worker: "worker"}
 

@@ -6,7 +6,7 @@ import itertools
 from ccus.models import Company, Worker
 from ccus.services import company_create, worker_create
 from vault.auth.models import User
-from vault.models import Membership, Organization
+from vault.firms.models import Membership, Organization
 
 _numbers = itertools.count(1)
 

@@ -5,7 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from vault.auth.models import User
-from vault.models import AuditEvent, Membership, Organization
+from vault.firms.models import Membership, Organization
+from vault.models import AuditEvent
 
 
 @admin.register(User)

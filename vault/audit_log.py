@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vault.models import AuditEvent, Role
-from vault.permissions import require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import require_membership
+from vault.models import AuditEvent
 from vault.spreadsheets import csv_response
 
 

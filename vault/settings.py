@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vault.context_processors.membership",
+                "vault.firms.context_processors.membership",
             ],
         },
     },

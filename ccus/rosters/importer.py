@@ -9,7 +9,7 @@ from ccus.models import Worker
 from ccus.rosters.rows import RowResult
 from ccus.services import _refresh_derived
 from vault.audit import audit_record
-from vault.models import Organization
+from vault.firms.models import Organization
 
 BATCH = 500
 

@@ -11,7 +11,7 @@ from ccus.models import ImportJob, ImportMapping
 from ccus.rosters.importer import roster_import
 from ccus.rosters.read import Sheet, read_roster
 from ccus.rosters.rows import MODELS, RowResult, check_rows, map_headers
-from vault.models import Organization
+from vault.firms.models import Organization
 
 log = logging.getLogger(__name__)
 # Files up to this many rows are imported during the request; larger ones by a Celery task.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ccus.lookup import ccus_id_index
 from ccus.models import Company, Worker
 from ccus.validators import normalize_ccus_id, validate_ccus_id, validate_registered_email
-from vault.models import Organization
+from vault.firms.models import Organization
 
 # Header as people write it (after NFKC, without spaces) -> worker field.
 HEADERS = {

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from ccus.models import CcusAccount, Company, Worker
 from vault.audit import audit_record
-from vault.models import Role
+from vault.firms.models import Role
 
 KIND = {Worker: "workers", Company: "companies"}
 # Only owners and admins see these; staff may see the other secrets.

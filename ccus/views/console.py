@@ -21,8 +21,8 @@ from ccus.selectors import account_list, account_warnings
 from ccus.services import account_create, account_update, accounts_confirm, worker_mark_left
 from ccus.views.common import KIND, reveal_role
 from vault.crypto.fields import encrypted_fields
-from vault.models import Role
-from vault.permissions import get_for_role, require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import get_for_role, require_membership
 
 PAGE_SIZE = 50
 

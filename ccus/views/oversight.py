@@ -30,8 +30,8 @@ from ccus.oversight import (
 )
 from ccus.oversight_exports import rollup_table, roster_table
 from ccus.oversight_table import headers, rows_html
-from vault.models import Role
-from vault.permissions import require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import require_membership
 from vault.spreadsheets import table_response
 
 

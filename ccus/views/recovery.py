@@ -31,8 +31,8 @@ from ccus.recovery import (
 from ccus.views.common import KIND, reveal_role, reveal_value
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
-from vault.models import Role
-from vault.permissions import get_for_role, require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import get_for_role, require_membership
 
 # The secrets each path needs at hand.
 PATH_SECRETS = {

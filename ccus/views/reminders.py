@@ -16,8 +16,8 @@ from ccus.models import Company, DeliveryStatus, ReminderDelivery, ReminderKind,
 from ccus.reminder_services import reminder_preferences_set, wanted_kinds
 from ccus.services import accounts_confirm
 from ccus.tasks import enqueue_digests
-from vault.models import Role
-from vault.permissions import require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import require_membership
 
 
 class PreferencesForm(forms.Form):

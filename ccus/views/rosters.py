@@ -22,8 +22,8 @@ from ccus.tasks import run_roster_import
 from vault.audit import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.masking import mask_ccus_id
-from vault.models import Role
-from vault.permissions import require_membership
+from vault.firms.models import Role
+from vault.firms.permissions import require_membership
 from vault.spreadsheets import csv_response, table_response
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -13,7 +13,7 @@ from ccus.reminder_services import reminder_preferences_set
 from ccus.reminders import plan_reminders
 from ccus.tasks import is_business_day, plan_daily_reminders
 from tests.factories import make_company, make_worker
-from vault.models import Membership
+from vault.firms.models import Membership
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 

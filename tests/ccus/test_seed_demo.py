@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ccus.models import Company, Worker
-from vault.models import Membership, Organization
+from vault.firms.models import Membership, Organization
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ django.setup()
 from ccus.rosters import importer
 from ccus.rosters.read import read_roster
 from ccus.rosters.rows import check_rows, map_headers
-from vault.models import Organization
+from vault.firms.models import Organization
 
 def stall(**kwargs):
     print("WRITTEN", flush=True)  # every row is written, the transaction is still open

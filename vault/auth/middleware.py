@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vault.models import Membership, Role
+from vault.firms.models import Membership, Role
 
 IDLE_KEY = "last_seen"
 

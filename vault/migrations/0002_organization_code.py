@@ -2,13 +2,13 @@
 
 from django.db import migrations, models
 
-import vault.models
+import vault.firms.models
 
 
 def fill_codes(apps, schema_editor):
     Organization = apps.get_model("vault", "Organization")
     for organization in Organization.objects.filter(code__isnull=True):
-        organization.code = vault.models.new_firm_code()
+        organization.code = vault.firms.models.new_firm_code()
         organization.save(update_fields=["code"])
 
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             model_name="organization",
             name="code",
             field=models.CharField(
-                default=vault.models.new_firm_code,
+                default=vault.firms.models.new_firm_code,
                 max_length=9,
                 unique=True,
                 verbose_name="firm code",

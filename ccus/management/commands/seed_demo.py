@@ -12,7 +12,7 @@ from django.utils import timezone
 from ccus.models import Company, Worker
 from ccus.services import company_create, worker_create
 from vault.auth.models import User
-from vault.models import Membership, Organization, Role
+from vault.firms.models import Membership, Organization, Role
 
 DEMO_FIRM = "デモ建設株式会社"
 PEOPLE = [

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.console import sign_in
 from tests.factories import make_member
 from vault.auth.middleware import IDLE_KEY
-from vault.models import Membership, Role
+from vault.firms.models import Membership, Role
 
 PASSWORD = "correct-horse-battery"
 

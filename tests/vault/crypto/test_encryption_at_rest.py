@@ -12,7 +12,7 @@ from django.db import connection, connections
 from ccus.models import Worker
 from ccus.services import _refresh_derived
 from tests.factories import SECRETS, make_secret_worker
-from vault.models import Organization
+from vault.firms.models import Organization
 
 
 def _needles() -> list[bytes]:

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 
 from ccus.models import Worker
 from tests.factories import make_user, make_worker
-from vault.models import Membership, Organization, Role
+from vault.firms.models import Membership, Organization, Role
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from vault.models import Membership, Role
+from vault.firms.models import Membership, Role
 
 SESSION_KEY = "organization"
 

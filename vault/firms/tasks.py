@@ -18,7 +18,7 @@ def send_invitation(membership_id: int) -> None:
     from django.utils.http import urlsafe_base64_encode
 
     from vault.emails import make_message
-    from vault.models import Membership
+    from vault.firms.models import Membership
 
     membership = (
         Membership.objects.select_related("user", "organization").filter(id=membership_id).first()

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vault.models import Membership, Role
-from vault.permissions import SESSION_KEY, memberships_of, require_membership
-from vault.services import membership_invite, membership_remove, organization_set_policy
+from vault.firms.models import Membership, Role
+from vault.firms.permissions import SESSION_KEY, memberships_of, require_membership
+from vault.firms.services import membership_invite, membership_remove, organization_set_policy
 
 
 class InviteForm(forms.Form):
@@ -54,7 +54,7 @@ def members(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect("members")
     people = organization.memberships.select_related("user").order_by("user__email")
-    return render(request, "vault/members.html", {"form": form, "people": people})
+    return render(request, "vault/firms/members.html", {"form": form, "people": people})
 
 
 @require_POST
@@ -82,4 +82,4 @@ def policy(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The confirmation policy was saved."))
         return redirect("policy")
-    return render(request, "vault/policy.html", {"form": form})
+    return render(request, "vault/firms/policy.html", {"form": form})

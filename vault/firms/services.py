@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vault.audit import audit_record
 from vault.auth.models import User
-from vault.models import Membership, Organization, Role
+from vault.firms.models import Membership, Organization, Role
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def membership_invite(
         request=request,
         new_user=invited,
     )
-    from vault.tasks import send_invitation
+    from vault.firms.tasks import send_invitation
 
     transaction.on_commit(lambda: send_invitation.delay(membership.id))
     return membership

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from vault.permissions import current_membership, request_memberships
+from vault.firms.permissions import current_membership, request_memberships
 
 
 def membership(request: HttpRequest) -> dict:

@@ -1,0 +1,1 @@
+"""Firms (tenants): organizations, their members and roles, and what each role may do."""
