@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.models import Engagement, Site
 from ccus.validators import SoftWarning, normalize_digits
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 

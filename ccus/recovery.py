@@ -11,7 +11,7 @@ from django.utils import timezone
 from ccus import recovery_guide as guide
 from ccus.models import CcusAccount, Company, HandoverStep, RecoveryCase, Worker
 from ccus.services import account_update, accounts_confirm
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 
 
 def kind_of(account: CcusAccount) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.models import ReminderKind, ReminderPreference
 from ccus.reminders import KEPT_KINDS
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.firms.models import Membership, Role
 
 

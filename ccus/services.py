@@ -17,7 +17,7 @@ from ccus.validators import (
     validate_ccus_id,
     validate_registered_email,
 )
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.crypto.fields import EncryptedMixin
 from vault.firms.models import Organization
 

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from vault.audit.models import AuditEvent
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization
-from vault.models import AuditEvent
 
 
 @admin.register(User)

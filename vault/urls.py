@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from vault import audit_log
+from vault.audit import views as audit_log
 from vault.auth import views as vault_auth
 from vault.firms import views as firm_views
 from vault.health import healthz

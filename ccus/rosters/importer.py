@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ccus.models import Worker
 from ccus.rosters.rows import RowResult
 from ccus.services import _refresh_derived
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.firms.models import Organization
 
 BATCH = 500

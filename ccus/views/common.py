@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from ccus.models import CcusAccount, Company, Worker
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.firms.models import Role
 
 KIND = {Worker: "workers", Company: "companies"}

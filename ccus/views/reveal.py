@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from ccus.models import CcusAccount
 from ccus.views.common import KIND, REVEAL_ACTION, reveal_role, reveal_value
+from vault.audit.models import AuditEvent
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
 from vault.firms.permissions import get_for_role
-from vault.models import AuditEvent
 
 
 def too_many_reveals(user) -> bool:

@@ -6,7 +6,7 @@ from django.utils import translation
 from ccus.models import Worker
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker, make_worker
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
 
 
 @pytest.fixture

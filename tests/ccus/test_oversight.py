@@ -16,8 +16,8 @@ from tests.factories import (
     make_organization,
     make_secret_worker,
 )
+from vault.audit.models import AuditEvent
 from vault.crypto.fields import encrypted_fields
-from vault.models import AuditEvent
 
 
 def engage(prime, sub, prime_owner, sub_owner, *, sharing="status", pass_up=False):

@@ -10,7 +10,7 @@ from ccus.models import Company, HandoverStep, RecoveryCase, Worker
 from ccus.recovery import choose_path
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker, make_worker
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
 
 COMPANY_SECRETS = {k: v for k, v in SECRETS.items() if k not in ("initial_password", "ccus_id")}
 # Both lists end with the same items: the new address, the reason, login, and the contact person.

@@ -8,7 +8,7 @@ from django.test import override_settings
 from ccus.models import Worker
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
 
 
 def _assert_no_secret(body: str) -> None:

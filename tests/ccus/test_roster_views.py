@@ -10,7 +10,7 @@ from ccus.models import ImportJob, ImportMapping, Worker
 from ccus.rosters import jobs
 from tests.console import sign_in
 from tests.factories import SECRETS, make_secret_worker, make_worker
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
 
 
 def _upload(client, lines: list[str], name: str = "roster.csv", encoding: str = "utf-8"):

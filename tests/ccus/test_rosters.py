@@ -16,7 +16,7 @@ from ccus.rosters.importer import roster_import
 from ccus.rosters.read import read_roster
 from ccus.rosters.rows import check_rows, map_headers, parse_date
 from tests.factories import make_company, make_worker
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
 
 HEADER = "氏名,フリガナ,技能者ID,生年月日,カード有効期限,メールアドレス"
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.auth.reauth import mark_reauthenticated
 from vault.auth.two_factor import (
     confirm_totp_device,

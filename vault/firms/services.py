@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 

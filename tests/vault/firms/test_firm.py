@@ -7,9 +7,9 @@ from django.core import mail
 
 from tests.console import sign_in
 from tests.factories import SECRETS, make_member, make_secret_worker
+from vault.audit.models import AuditEvent
 from vault.auth.models import User
 from vault.firms.models import Membership
-from vault.models import AuditEvent
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from collections import Counter
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from vault.audit import audit_record
+from vault.audit.services import audit_record
 from vault.crypto.fields import encrypted_fields
 from vault.crypto.rotation import rotate_model
 

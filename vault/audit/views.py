@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vault.audit.models import AuditEvent
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
-from vault.models import AuditEvent
 from vault.spreadsheets import csv_response
 
 
@@ -72,5 +72,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "vault/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request, "vault/audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
     )

@@ -3,8 +3,8 @@
 from django.db import models
 from django.http import HttpRequest
 
+from vault.audit.models import AuditEvent
 from vault.firms.models import Organization
-from vault.models import AuditEvent
 
 # Only plain counts, field names and labels may go into details.
 _ALLOWED_DETAIL_TYPES = (int, bool, type(None))

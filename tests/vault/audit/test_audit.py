@@ -4,8 +4,8 @@ import pytest
 from django.test import RequestFactory
 
 from tests.factories import SECRETS, make_secret_worker
-from vault.audit import audit_record
-from vault.models import AuditEvent
+from vault.audit.models import AuditEvent
+from vault.audit.services import audit_record
 
 
 @pytest.mark.django_db
