@@ -17,8 +17,8 @@ django.setup()
 from cryptography.fernet import Fernet  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from ccus.models import Worker  # noqa: E402
-from ccus.validators import normalize_ccus_id  # noqa: E402
+from ccus.accounts.models import Worker  # noqa: E402
+from ccus.accounts.validators import normalize_ccus_id  # noqa: E402
 from vault.crypto.blind_index import blind_index  # noqa: E402
 
 N = 20_000

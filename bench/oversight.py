@@ -20,8 +20,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ccus.lookup import ccus_id_index  # noqa: E402
-from ccus.models import Company, Engagement, Worker  # noqa: E402
+from ccus.accounts.lookup import ccus_id_index  # noqa: E402
+from ccus.accounts.models import Company, Worker  # noqa: E402
+from ccus.models import Engagement  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
 from vault.firms.models import Organization  # noqa: E402

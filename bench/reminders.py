@@ -18,8 +18,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ccus.lookup import ccus_id_index, email_index  # noqa: E402
-from ccus.models import Company, ReminderDelivery, Worker  # noqa: E402
+from ccus.accounts.lookup import ccus_id_index, email_index  # noqa: E402
+from ccus.accounts.models import Company, Worker  # noqa: E402
+from ccus.models import ReminderDelivery  # noqa: E402
 from ccus.reminders import plan_reminders  # noqa: E402
 from vault.auth.models import User  # noqa: E402
 from vault.firms.models import Membership, Organization, Role  # noqa: E402

@@ -16,7 +16,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from ccus.models import Worker  # noqa: E402
+from ccus.accounts.models import Worker  # noqa: E402
 from ccus.rosters.importer import roster_import  # noqa: E402
 from ccus.rosters.read import read_roster  # noqa: E402
 from ccus.rosters.rows import check_rows, map_headers  # noqa: E402

@@ -17,8 +17,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from ccus.models import Company, Worker  # noqa: E402
-from ccus.services import _refresh_derived, company_create  # noqa: E402
+from ccus.accounts.models import Company, Worker  # noqa: E402
+from ccus.accounts.services import _refresh_derived, company_create  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
 from vault.crypto.keyring import KeyRing  # noqa: E402

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ccus.models import CcusAccount, Company, ManagerIdFee, Worker
-from ccus.services import account_create, account_update, account_validate
+from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
+from ccus.accounts.services import account_create, account_update, account_validate
 from vault.crypto.fields import EncryptedDateField, encrypted_fields
 from vault.crypto.masking import mask_ccus_id, mask_email, mask_text
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.validators import SoftWarning, normalize_digits
 from ccus.models import Engagement, Site
-from ccus.validators import SoftWarning, normalize_digits
 from vault.audit.services import audit_record
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role

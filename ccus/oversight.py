@@ -11,16 +11,8 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from ccus.models import (
-    Company,
-    DeliveryStatus,
-    Engagement,
-    ReminderDelivery,
-    ReminderKind,
-    Site,
-    Worker,
-    WorkerStatus,
-)
+from ccus.accounts.models import Company, Worker, WorkerStatus
+from ccus.models import DeliveryStatus, Engagement, ReminderDelivery, ReminderKind, Site
 from vault.firms.models import Organization
 
 MAX_TIERS = 3

@@ -9,14 +9,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ccus import recovery_guide as guide
-from ccus.models import CcusAccount, Company, HandoverStep, RecoveryCase, Worker
-from ccus.services import account_update, accounts_confirm
+from ccus.accounts.kinds import kind_of
+from ccus.accounts.models import CcusAccount, Company, Worker
+from ccus.accounts.services import account_update, accounts_confirm
+from ccus.models import HandoverStep, RecoveryCase
 from vault.audit.services import audit_record
-
-
-def kind_of(account: CcusAccount) -> str:
-    """Return "company" or "worker"."""
-    return "company" if isinstance(account, Company) else "worker"
 
 
 def choose_path(kind: str, missing: set[str], have: set[str], *, id_on_record: bool) -> str:

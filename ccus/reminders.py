@@ -11,16 +11,8 @@ from django.db import connections, router, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ccus.models import (
-    Company,
-    DeliveryStatus,
-    ManagerIdFee,
-    ReminderDelivery,
-    ReminderKind,
-    ReminderPreference,
-    Worker,
-    WorkerStatus,
-)
+from ccus.accounts.models import Company, ManagerIdFee, Worker, WorkerStatus
+from ccus.models import DeliveryStatus, ReminderDelivery, ReminderKind, ReminderPreference
 from vault.firms.models import Membership, Organization, Role
 
 # (milestone, offset from the date): the latest milestone reached is the one reminded of.

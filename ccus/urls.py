@@ -2,22 +2,18 @@
 
 from django.urls import path
 
-from ccus.models import Company, Worker
-from ccus.views import console, oversight, recovery, reminders, reveal, rosters
+from ccus.accounts.models import Company, Worker
+from ccus.accounts.urls import urlpatterns as accounts_urls
+from ccus.health.urls import urlpatterns as health_urls
+from ccus.views import oversight, recovery, reminders, rosters
 
 app_name = "ccus"
 
 
-def account_urls(prefix: str, model) -> list:
-    """Return the list, create, confirm, detail, edit and reveal URLs of one kind of account."""
+def recovery_urls(prefix: str, model) -> list:
+    """Return the recovery and recovery-sheet URLs of one kind of account."""
     kw = {"model": model}
     return [
-        path(f"{prefix}/", console.account_list_view, kw, name=prefix),
-        path(f"{prefix}/new/", console.account_create_view, kw, name=f"{prefix}-create"),
-        path(f"{prefix}/confirm/", console.account_confirm_view, kw, name=f"{prefix}-confirm"),
-        path(f"{prefix}/<uuid:uuid>/", console.account_detail, kw, name=f"{prefix}-detail"),
-        path(f"{prefix}/<uuid:uuid>/edit/", console.account_edit_view, kw, name=f"{prefix}-edit"),
-        path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
         path(
             f"{prefix}/<uuid:uuid>/recovery/",
             recovery.recovery_start_view,
@@ -31,10 +27,10 @@ def account_urls(prefix: str, model) -> list:
 
 
 urlpatterns = [
-    path("", console.dashboard, name="dashboard"),
-    *account_urls("workers", Worker),
-    *account_urls("companies", Company),
-    path("workers/<uuid:uuid>/left/", console.worker_left_view, name="workers-left"),
+    *health_urls,
+    *accounts_urls,
+    *recovery_urls("workers", Worker),
+    *recovery_urls("companies", Company),
     path("workers/<uuid:uuid>/handover/", recovery.worker_handover_view, name="workers-handover"),
     path("recovery/", recovery.recovery_log_view, name="recovery-log"),
     path("workers/import/", rosters.import_upload, name="import"),

@@ -3,8 +3,8 @@
 import datetime
 import itertools
 
-from ccus.models import Company, Worker
-from ccus.services import company_create, worker_create
+from ccus.accounts.models import Company, Worker
+from ccus.accounts.services import company_create, worker_create
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization
 

@@ -5,7 +5,7 @@ import io
 
 import pyzipper
 
-from ccus.models import Company, Worker
+from ccus.accounts.models import Company, Worker
 from vault.crypto.fields import encrypted_fields
 
 MIN_PASSPHRASE = 12

@@ -5,9 +5,9 @@ from collections import Counter
 from django.db import transaction
 from django.http import HttpRequest
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
+from ccus.accounts.services import _refresh_derived
 from ccus.rosters.rows import RowResult
-from ccus.services import _refresh_derived
 from vault.audit.services import audit_record
 from vault.firms.models import Organization
 

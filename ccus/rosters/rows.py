@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ccus.lookup import ccus_id_index
-from ccus.models import Company, Worker
-from ccus.validators import normalize_ccus_id, validate_ccus_id, validate_registered_email
+from ccus.accounts.lookup import ccus_id_index
+from ccus.accounts.models import Company, Worker
+from ccus.accounts.validators import normalize_ccus_id, validate_ccus_id, validate_registered_email
 from vault.firms.models import Organization
 
 # Header as people write it (after NFKC, without spaces) -> worker field.

@@ -16,19 +16,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ccus import recovery_guide as guide
-from ccus.forms import DATE_WIDGET
-from ccus.models import CcusAccount, HandoverStep, RecoveryCase, Worker
+from ccus.accounts.forms import DATE_WIDGET
+from ccus.accounts.kinds import KIND, kind_of
+from ccus.accounts.models import CcusAccount, Worker
+from ccus.accounts.reveal import reveal_role, reveal_value
+from ccus.models import HandoverStep, RecoveryCase
 from ccus.recovery import (
     email_inquiry_items,
     format_value,
     handover_record,
     id_inquiry_answers,
     id_printed_on,
-    kind_of,
     recovery_complete,
     recovery_start,
 )
-from ccus.views.common import KIND, reveal_role, reveal_value
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
 from vault.firms.models import Role

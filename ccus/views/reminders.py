@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ccus.accounts.models import Company, Worker
+from ccus.accounts.services import accounts_confirm
 from ccus.digests import digest_from_token, resend_failed
-from ccus.models import Company, DeliveryStatus, ReminderDelivery, ReminderKind, Worker
+from ccus.models import DeliveryStatus, ReminderDelivery, ReminderKind
 from ccus.reminder_services import reminder_preferences_set, wanted_kinds
-from ccus.services import accounts_confirm
 from ccus.tasks import enqueue_digests
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ccus.models import ImportJob, Worker
+from ccus.accounts.models import Worker
+from ccus.models import ImportJob
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.jobs import INLINE_ROWS, import_job_create, job_preview, job_run, job_set_mapping
 from ccus.rosters.rows import FIELDS_BY_KIND

@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.factories import make_company, make_member
 
 PASSWORD = "correct-horse-battery"

@@ -9,8 +9,9 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from ccus.accounts.models import Worker
 from ccus.digests import claim, confirm_token
-from ccus.models import DeliveryStatus, ReminderDelivery, Worker
+from ccus.models import DeliveryStatus, ReminderDelivery
 from ccus.reminders import plan_reminders
 from ccus.tasks import enqueue_digests, send_digest, sweep_reminders
 from tests.console import sign_in

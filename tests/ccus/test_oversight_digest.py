@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from ccus.models import OversightDigest, SubcontractorSnapshot, Worker
+from ccus.accounts.models import Worker
+from ccus.models import OversightDigest, SubcontractorSnapshot
 from ccus.tasks import plan_weekly_oversight
 from tests.ccus.test_oversight import engage
 from tests.factories import SECRETS, make_member, make_organization, make_secret_worker

@@ -6,7 +6,8 @@ import pytest
 from django.utils import translation
 
 from ccus import recovery_guide as guide
-from ccus.models import Company, HandoverStep, RecoveryCase, Worker
+from ccus.accounts.models import Company, Worker
+from ccus.models import HandoverStep, RecoveryCase
 from ccus.recovery import choose_path
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker, make_worker

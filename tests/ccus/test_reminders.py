@@ -8,7 +8,8 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from ccus.models import DeliveryStatus, ManagerIdFee, ReminderDelivery, ReminderPreference, Worker
+from ccus.accounts.models import ManagerIdFee, Worker
+from ccus.models import DeliveryStatus, ReminderDelivery, ReminderPreference
 from ccus.reminder_services import reminder_preferences_set
 from ccus.reminders import plan_reminders
 from ccus.tasks import is_business_day, plan_daily_reminders

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from ccus.models import ImportJob, ImportMapping, Worker
+from ccus.accounts.models import Worker
+from ccus.models import ImportJob, ImportMapping
 from ccus.rosters import jobs
 from tests.console import sign_in
 from tests.factories import SECRETS, make_secret_worker, make_worker
@@ -184,7 +185,7 @@ def test_it_refuses_a_short_or_mistyped_passphrase_and_keeps_the_form(client, ow
 
 @pytest.mark.django_db
 def test_it_imports_businesses_too(client, staff, organization):
-    from ccus.models import Company
+    from ccus.accounts.models import Company
 
     sign_in(client, staff)
     data = (

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from ccus.rosters.importer import roster_import
 from ccus.rosters.read import read_roster
 from ccus.rosters.rows import check_rows, map_headers, parse_date

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from ccus.models import Company, Worker
+from ccus.accounts.models import Company, Worker
 from vault.firms.models import Membership, Organization
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.factories import make_organization, make_worker
 from tests.integration.conftest import ROOT
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from ccus.models import Company, Worker
-from ccus.services import company_create, worker_create
+from ccus.accounts.models import Company, Worker
+from ccus.accounts.services import company_create, worker_create
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django_cryptography.utils.crypto import FernetBytes
 
-from ccus.models import Company, Worker
+from ccus.accounts.models import Company, Worker
 from tests.factories import SECRETS, make_company, make_secret_worker
 from vault.crypto.keyring import UndecryptableValue, key_ring
 

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from ccus.models import Worker
-from ccus.services import _refresh_derived
+from ccus.accounts.models import Worker
+from ccus.accounts.services import _refresh_derived
 from tests.factories import SECRETS, make_secret_worker
 from vault.firms.models import Organization
 

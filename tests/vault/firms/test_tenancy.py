@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.factories import make_user, make_worker
 from vault.firms.models import Membership, Organization, Role
 

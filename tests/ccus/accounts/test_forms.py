@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker, make_worker
 from vault.audit.models import AuditEvent

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ccus.filters import FILTER_LABELS, filter_q, in_scope
-from ccus.lookup import filter_by_ccus_id
-from ccus.models import CcusAccount, Company, Worker, WorkerStatus
-from ccus.validators import (
+from ccus.accounts.filters import FILTER_LABELS, filter_q, in_scope
+from ccus.accounts.lookup import filter_by_ccus_id
+from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.accounts.validators import (
     CCUS_ID_LENGTH,
     SoftWarning,
     email_warnings,

@@ -10,12 +10,39 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ccus.models import CcusAccount
-from ccus.views.common import KIND, REVEAL_ACTION, reveal_role, reveal_value
+from ccus.accounts.kinds import KIND
+from ccus.accounts.models import CcusAccount
 from vault.audit.models import AuditEvent
+from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
+from vault.firms.models import Role
 from vault.firms.permissions import get_for_role
+
+# Only owners and admins see these; staff may see the other secrets.
+PASSWORD_FIELDS = {"password", "initial_password", "security_code"}
+REVEAL_ACTION = "secret.reveal"
+
+
+def reveal_role(field: str) -> str:
+    """Return the lowest role that may reveal a field."""
+    return Role.ADMIN if field in PASSWORD_FIELDS else Role.STAFF
+
+
+def reveal_value(
+    request: HttpRequest, account: CcusAccount, field: str, action: str = REVEAL_ACTION
+):
+    """Return one stored value of an account and record in the audit log that it was shown."""
+    value = getattr(account, field)
+    audit_record(
+        action=action,
+        actor=request.user,
+        organization=account.organization,
+        target=account,
+        field=field,
+        request=request,
+    )
+    return value
 
 
 def too_many_reveals(user) -> bool:
@@ -37,7 +64,7 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
     if not recently_reauthenticated(request):
         return reauth_redirect(request, reverse(f"ccus:{KIND[model]}-detail", args=[uuid]))
     if too_many_reveals(request.user):
-        response = render(request, "ccus/reveal_limited.html", status=429)
+        response = render(request, "ccus/accounts/reveal_limited.html", status=429)
         response["Cache-Control"] = "no-store"
         return response
     value = reveal_value(request, account, field_name)
@@ -47,6 +74,6 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "label": fields[field_name].verbose_name,
         "value": value,
     }
-    response = render(request, "ccus/reveal.html", context)
+    response = render(request, "ccus/accounts/reveal.html", context)
     response["Cache-Control"] = "no-store"
     return response

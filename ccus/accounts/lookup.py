@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from ccus.validators import email_index_value, normalize_ccus_id
+from ccus.accounts.validators import email_index_value, normalize_ccus_id
 from vault.crypto.blind_index import blind_index
 from vault.firms.models import Organization
 

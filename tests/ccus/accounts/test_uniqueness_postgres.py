@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.factories import make_organization, make_worker
 
 

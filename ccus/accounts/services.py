@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ccus.lookup import ccus_id_index, email_index
-from ccus.models import CcusAccount, Company, Worker, WorkerStatus
-from ccus.validators import (
+from ccus.accounts.kinds import ID_KIND
+from ccus.accounts.lookup import ccus_id_index, email_index
+from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.accounts.validators import (
     hint_looks_like_code,
     normalize_ccus_id,
     validate_ccus_id,
@@ -20,8 +21,6 @@ from ccus.validators import (
 from vault.audit.services import audit_record
 from vault.crypto.fields import EncryptedMixin
 from vault.firms.models import Organization
-
-ID_KIND = {Company: "company", Worker: "worker"}
 
 
 def _normalised(account: CcusAccount, name: str, value):

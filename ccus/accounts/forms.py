@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy as _
 
-from ccus.models import CcusAccount, Company, Worker
-from ccus.validators import card_number_reading
+from ccus.accounts.models import CcusAccount, Company, Worker
+from ccus.accounts.validators import card_number_reading
 from vault.crypto.fields import encrypted_fields
 
 FIELDS = {

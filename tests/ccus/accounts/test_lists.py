@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.console import sign_in
 from tests.factories import make_company, make_worker
 from vault.crypto.keyring import KeyRing

@@ -6,7 +6,7 @@ from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ccus.validators import (
+from ccus.accounts.validators import (
     CCUS_ID_LENGTH,
     MOBILE_CARRIER_DOMAINS,
     SECURITY_CODE_LENGTH,
@@ -166,8 +166,8 @@ def test_it_validates_as_a_field_validator():
 
 def test_it_deconstructs_for_migrations():
     path, args, kwargs = CcusIdValidator("company").deconstruct()
-    assert (path, args, kwargs) == ("ccus.validators.CcusIdValidator", ("company",), {})
-    assert CcusIdValidator().deconstruct() == ("ccus.validators.CcusIdValidator", (), {})
+    assert (path, args, kwargs) == ("ccus.accounts.validators.CcusIdValidator", ("company",), {})
+    assert CcusIdValidator().deconstruct() == ("ccus.accounts.validators.CcusIdValidator", (), {})
 
 
 @pytest.mark.parametrize(

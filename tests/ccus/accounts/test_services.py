@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from ccus.lookup import ccus_id_index, filter_by_ccus_id
-from ccus.models import Worker
-from ccus.selectors import account_warnings
-from ccus.services import account_update
+from ccus.accounts.lookup import ccus_id_index, filter_by_ccus_id
+from ccus.accounts.models import Worker
+from ccus.accounts.selectors import account_warnings
+from ccus.accounts.services import account_update
 from tests.factories import make_company, make_worker
 
 

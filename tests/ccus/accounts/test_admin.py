@@ -2,8 +2,8 @@
 
 import pytest
 
-from ccus.lookup import filter_by_ccus_id
-from ccus.models import Worker
+from ccus.accounts.lookup import filter_by_ccus_id
+from ccus.accounts.models import Worker
 from tests.factories import SECRETS, make_secret_worker, make_user
 from vault.auth.models import User
 

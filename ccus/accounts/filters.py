@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ccus.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
 from vault.firms.models import Organization
 
 FILTER_LABELS = {

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from ccus.models import Worker
+from ccus.accounts.models import Worker
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker
 from vault.audit.models import AuditEvent

@@ -1,4 +1,4 @@
-"""The office admin console: dashboard, lists, detail, create, edit, confirm, worker left."""
+"""The office admin console: lists, detail, create, edit, confirm, worker left."""
 
 import datetime
 
@@ -14,12 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ccus.filters import FILTER_LABELS, dashboard_counts
-from ccus.forms import DATE_WIDGET, account_form_class
-from ccus.models import CcusAccount, Company, Engagement, Worker, WorkerStatus
-from ccus.selectors import account_list, account_warnings
-from ccus.services import account_create, account_update, accounts_confirm, worker_mark_left
-from ccus.views.common import KIND, reveal_role
+from ccus.accounts.filters import FILTER_LABELS
+from ccus.accounts.forms import DATE_WIDGET, account_form_class
+from ccus.accounts.kinds import KIND
+from ccus.accounts.models import CcusAccount, Worker, WorkerStatus
+from ccus.accounts.reveal import reveal_role
+from ccus.accounts.selectors import account_list, account_warnings
+from ccus.accounts.services import (
+    account_create,
+    account_update,
+    accounts_confirm,
+    worker_mark_left,
+)
 from vault.crypto.fields import encrypted_fields
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
@@ -29,21 +35,6 @@ PAGE_SIZE = 50
 
 class LeftForm(forms.Form):
     left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the firm's health report; every figure links to the matching list."""
-    membership = require_membership(request)
-    organization = membership.organization
-    sections = [
-        (model._meta.verbose_name_plural, KIND[model], dashboard_counts(model, organization))
-        for model in (Company, Worker)
-    ]
-    invitations = Engagement.objects.filter(
-        subcontractor=organization, status=Engagement.Status.INVITED
-    ).count()
-    context = {"sections": sections, "filter_labels": FILTER_LABELS, "invitations": invitations}
-    return render(request, "ccus/dashboard.html", context)
 
 
 def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
@@ -68,7 +59,7 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "statuses": WorkerStatus.choices if model is Worker else [],
         "can_edit": membership.has_role(Role.STAFF),
     }
-    return render(request, "ccus/account_list.html", context)
+    return render(request, "ccus/accounts/list.html", context)
 
 
 def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
@@ -88,7 +79,7 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "can_edit": membership.has_role(Role.STAFF),
         "overdue": is_overdue(account, account.organization.confirmation_policy_days),
     }
-    return render(request, "ccus/account_detail.html", context)
+    return render(request, "ccus/accounts/detail.html", context)
 
 
 def _save_form(request, form, save) -> CcusAccount | None:
@@ -129,7 +120,7 @@ def account_create_view(request: HttpRequest, model: type[CcusAccount]) -> HttpR
         if account is not None:
             return _after_save(request, account, _("Saved %(name)s.") % {"name": account.name})
     context = {"form": form, "model": model, "kind": KIND[model]}
-    return render(request, "ccus/account_form.html", context)
+    return render(request, "ccus/accounts/form.html", context)
 
 
 def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
@@ -152,7 +143,7 @@ def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> H
         if saved is not None:
             return _after_save(request, saved, _("Saved %(name)s.") % {"name": saved.name})
     context = {"form": form, "model": model, "kind": KIND[model], "account": account}
-    return render(request, "ccus/account_form.html", context)
+    return render(request, "ccus/accounts/form.html", context)
 
 
 @require_POST
@@ -186,7 +177,7 @@ def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:
         )
         messages.success(request, _("%(name)s is marked as left.") % {"name": worker.name})
         return redirect("ccus:workers-detail", uuid=worker.uuid)
-    return render(request, "ccus/worker_left.html", {"worker": worker, "form": form})
+    return render(request, "ccus/accounts/worker_left.html", {"worker": worker, "form": form})
 
 
 def is_overdue(account: CcusAccount, policy_days: int) -> bool:

@@ -1,0 +1,1 @@
+"""The accounts: business and worker credentials, checked, stored, listed, shown on purpose."""

@@ -1,0 +1,153 @@
+"""CCUS accounts held in a firm's vault: 事業者 (Company) and 技能者 (Worker) accounts."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vault.crypto.blind_index import MAX_LENGTH as INDEX_LENGTH
+from vault.crypto.fields import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
+from vault.firms.models import Organization, TenantQuerySet
+
+
+class CcusAccount(models.Model):
+    """What a business and a worker account share: login, recovery items, confirmation."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    # Blind index and last four digits of the ID: lookup, uniqueness and masked display
+    # without decrypting. Kept in step with the ID by the services. NULL (not "") when there
+    # is no ID, so the unique constraint lets many accounts lack one.
+    ccus_id_index = models.CharField(  # noqa: DJ001
+        max_length=INDEX_LENGTH, null=True, blank=True, editable=False
+    )
+    ccus_id_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    registered_email = EncryptedEmailField(
+        _("registered email"), max_length=254, null=True, blank=True
+    )
+    email_index = models.CharField(  # noqa: DJ001
+        max_length=INDEX_LENGTH, null=True, blank=True, editable=False
+    )
+    password = EncryptedCharField(_("password"), max_length=200, null=True, blank=True)
+    security_code = EncryptedCharField(_("security code"), max_length=20, null=True, blank=True)
+    security_code_hint = EncryptedCharField(
+        _("security code hint"), max_length=200, null=True, blank=True
+    )
+    hint_is_code = models.BooleanField(default=False, editable=False)
+    address = EncryptedCharField(_("address"), max_length=300, null=True, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, null=True, blank=True)
+    notes = EncryptedTextField(_("notes"), null=True, blank=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    last_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name_kana", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "ccus_id_index"], name="%(class)s_unique_id_per_org"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "email_index"], name="%(class)s_email_idx"),
+            models.Index(fields=["organization", "name_kana"], name="%(class)s_kana_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Company(CcusAccount):
+    """A CCUS 事業者 account: the business's login and what CCUS asks to recover it."""
+
+    ccus_id = EncryptedCharField(_("business ID"), max_length=14, null=True, blank=True)
+    responsible_person = models.CharField(
+        _("registration manager (登録責任者)"), max_length=100, blank=True
+    )
+    registration_expires_on = models.DateField(_("registration expires on"), null=True, blank=True)
+    notice_location = EncryptedCharField(
+        _("where the completion notice is kept"), max_length=300, null=True, blank=True
+    )
+
+    class Meta(CcusAccount.Meta):
+        verbose_name = _("business account")
+        verbose_name_plural = _("business accounts")
+
+
+class ManagerIdFee(models.Model):
+    """A yearly 管理者ID利用料 due date of one of the company's manager IDs."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="manager_id_fees")
+    label = models.CharField(_("manager ID"), max_length=100)
+    due_on = models.DateField(_("fee due on"))
+
+    class Meta:
+        verbose_name = _("manager ID fee")
+        verbose_name_plural = _("manager ID fees")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.due_on})"
+
+
+class WorkerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+
+
+class Worker(CcusAccount):
+    """A CCUS 技能者 account held by the firm with the worker's consent."""
+
+    ccus_id = EncryptedCharField(_("worker ID"), max_length=14, null=True, blank=True)
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workers",
+        verbose_name=_("business"),
+    )
+    initial_password = EncryptedCharField(
+        _("initial password"), max_length=200, null=True, blank=True
+    )
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    card_expires_on = models.DateField(_("card expires on"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("level"), null=True, blank=True, choices=[(n, str(n)) for n in range(1, 5)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=WorkerStatus.choices, default=WorkerStatus.ACTIVE
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
+
+    class Meta(CcusAccount.Meta):
+        verbose_name = _("worker account")
+        verbose_name_plural = _("worker accounts")
+        indexes = [
+            *CcusAccount.Meta.indexes,
+            models.Index(fields=["organization", "status"], name="worker_status_idx"),
+        ]

@@ -1,0 +1,27 @@
+"""URLs of the business and worker account pages."""
+
+from django.urls import path
+
+from ccus.accounts import reveal, views
+from ccus.accounts.kinds import KIND
+from ccus.accounts.models import Company, Worker
+
+
+def account_urls(model) -> list:
+    """Return the list, create, confirm, detail, edit and reveal URLs of one kind of account."""
+    prefix, kw = KIND[model], {"model": model}
+    return [
+        path(f"{prefix}/", views.account_list_view, kw, name=prefix),
+        path(f"{prefix}/new/", views.account_create_view, kw, name=f"{prefix}-create"),
+        path(f"{prefix}/confirm/", views.account_confirm_view, kw, name=f"{prefix}-confirm"),
+        path(f"{prefix}/<uuid:uuid>/", views.account_detail, kw, name=f"{prefix}-detail"),
+        path(f"{prefix}/<uuid:uuid>/edit/", views.account_edit_view, kw, name=f"{prefix}-edit"),
+        path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
+    ]
+
+
+urlpatterns = [
+    *account_urls(Worker),
+    *account_urls(Company),
+    path("workers/<uuid:uuid>/left/", views.worker_left_view, name="workers-left"),
+]
