@@ -2,37 +2,18 @@
 
 from django.urls import path
 
-from ccus.accounts.models import Company, Worker
 from ccus.accounts.urls import urlpatterns as accounts_urls
 from ccus.health.urls import urlpatterns as health_urls
-from ccus.views import oversight, recovery, reminders, rosters
+from ccus.recovery.urls import urlpatterns as recovery_urls
+from ccus.views import oversight, reminders, rosters
 
 app_name = "ccus"
-
-
-def recovery_urls(prefix: str, model) -> list:
-    """Return the recovery and recovery-sheet URLs of one kind of account."""
-    kw = {"model": model}
-    return [
-        path(
-            f"{prefix}/<uuid:uuid>/recovery/",
-            recovery.recovery_start_view,
-            kw,
-            name=f"{prefix}-recovery",
-        ),
-        path(
-            f"{prefix}/<uuid:uuid>/sheet/", recovery.recovery_sheet_view, kw, name=f"{prefix}-sheet"
-        ),
-    ]
 
 
 urlpatterns = [
     *health_urls,
     *accounts_urls,
-    *recovery_urls("workers", Worker),
-    *recovery_urls("companies", Company),
-    path("workers/<uuid:uuid>/handover/", recovery.worker_handover_view, name="workers-handover"),
-    path("recovery/", recovery.recovery_log_view, name="recovery-log"),
+    *recovery_urls,
     path("workers/import/", rosters.import_upload, name="import"),
     path("workers/export/", rosters.roster_export, name="roster-export"),
     path("backup/", rosters.backup_export, name="backup"),
@@ -57,7 +38,4 @@ urlpatterns = [
     path("oversight/sites/<uuid:uuid>/", oversight.sites_view, name="site"),
     path("oversight/sites/<uuid:uuid>/roster/", oversight.site_roster_view, name="site-roster"),
     path("oversight/<uuid:uuid>/", oversight.oversight_detail_view, name="oversight-detail"),
-    path("recovery/<uuid:uuid>/", recovery.recovery_case_view, name="recovery-case"),
-    path("recovery/<uuid:uuid>/show/", recovery.recovery_reveal_view, name="recovery-reveal"),
-    path("recovery/<uuid:uuid>/done/", recovery.recovery_done_view, name="recovery-done"),
 ]

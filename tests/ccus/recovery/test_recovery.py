@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import translation
 
-from ccus import recovery_guide as guide
 from ccus.accounts.models import Company, Worker
-from ccus.models import HandoverStep, RecoveryCase
-from ccus.recovery import choose_path
+from ccus.recovery import guide
+from ccus.recovery.models import HandoverStep, RecoveryCase
+from ccus.recovery.paths import choose_path
 from tests.console import sign_in
 from tests.factories import SECRETS, make_company, make_secret_worker, make_worker
 from vault.audit.models import AuditEvent

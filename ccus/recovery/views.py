@@ -15,21 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ccus import recovery_guide as guide
 from ccus.accounts.forms import DATE_WIDGET
 from ccus.accounts.kinds import KIND, kind_of
 from ccus.accounts.models import CcusAccount, Worker
 from ccus.accounts.reveal import reveal_role, reveal_value
-from ccus.models import HandoverStep, RecoveryCase
-from ccus.recovery import (
-    email_inquiry_items,
-    format_value,
-    handover_record,
-    id_inquiry_answers,
-    id_printed_on,
-    recovery_complete,
-    recovery_start,
-)
+from ccus.recovery import guide
+from ccus.recovery.models import HandoverStep, RecoveryCase
+from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
+from ccus.recovery.services import handover_record, recovery_complete, recovery_start
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
 from vault.firms.models import Role
@@ -112,7 +105,7 @@ def recovery_start_view(request: HttpRequest, model: type[CcusAccount], uuid) ->
         )
         return redirect("ccus:recovery-case", uuid=case.uuid)
     context = {"form": form, "account": account, "kind": KIND[model]}
-    return render(request, "ccus/recovery_start.html", context)
+    return render(request, "ccus/recovery/start.html", context)
 
 
 def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done_form) -> dict:
@@ -158,7 +151,7 @@ def recovery_case_view(request: HttpRequest, uuid) -> HttpResponse:
     """Show the one path to follow, with the vault's data filled in (secrets masked)."""
     case = _get_case(request, uuid)
     context = _case_context(request, case, {}, DoneForm())
-    return render(request, "ccus/recovery_case.html", context)
+    return render(request, "ccus/recovery/case.html", context)
 
 
 @require_POST
@@ -170,7 +163,7 @@ def recovery_reveal_view(request: HttpRequest, uuid) -> HttpResponse:
         return reauth_redirect(request, reverse("ccus:recovery-case", args=[case.uuid]))
     revealed = _reveal(request, case.account, PATH_SECRETS[case.path], "secret.reveal")
     response = render(
-        request, "ccus/recovery_case.html", _case_context(request, case, revealed, DoneForm())
+        request, "ccus/recovery/case.html", _case_context(request, case, revealed, DoneForm())
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -192,7 +185,7 @@ def recovery_done_view(request: HttpRequest, uuid) -> HttpResponse:
             messages.success(request, _("Solved. The new values are saved and confirmed."))
             return redirect(f"ccus:{KIND[type(case.account)]}-detail", uuid=case.account.uuid)
     context = _case_context(request, case, {}, form)
-    return render(request, "ccus/recovery_case.html", context, status=200)
+    return render(request, "ccus/recovery/case.html", context, status=200)
 
 
 @never_cache
@@ -226,7 +219,7 @@ def recovery_sheet_view(request: HttpRequest, model: type[CcusAccount], uuid) ->
         "guide": guide,
         "printed_at": timezone.localtime(),
     }
-    response = render(request, "ccus/recovery_sheet.html", context)
+    response = render(request, "ccus/recovery/sheet.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -261,7 +254,7 @@ def recovery_log_view(request: HttpRequest) -> HttpResponse:
         "solved": len(minutes),
         "median_minutes": round(statistics.median(minutes)) if minutes else None,
     }
-    return render(request, "ccus/recovery_log.html", {"cases": cases[:200], "summary": summary})
+    return render(request, "ccus/recovery/log.html", {"cases": cases[:200], "summary": summary})
 
 
 def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
@@ -275,5 +268,5 @@ def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
     done = {s.step: s for s in worker.handover_steps.select_related("recorded_by")}
     steps = [(key, text, done.get(key)) for key, text in guide.HANDOVER_STEPS.items()]
     return render(
-        request, "ccus/worker_handover.html", {"worker": worker, "steps": steps, "form": form}
+        request, "ccus/recovery/handover.html", {"worker": worker, "steps": steps, "form": form}
     )

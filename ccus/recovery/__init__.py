@@ -1,0 +1,1 @@
+"""The recovery assistant: from "CCUSにログインできない" to the one next step; the handover."""
