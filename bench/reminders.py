@@ -20,8 +20,8 @@ from django.utils import timezone  # noqa: E402
 
 from ccus.accounts.lookup import ccus_id_index, email_index  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
-from ccus.models import ReminderDelivery  # noqa: E402
-from ccus.reminders import plan_reminders  # noqa: E402
+from ccus.reminders.models import ReminderDelivery  # noqa: E402
+from ccus.reminders.planning import plan_reminders  # noqa: E402
 from vault.auth.models import User  # noqa: E402
 from vault.firms.models import Membership, Organization, Role  # noqa: E402
 

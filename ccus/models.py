@@ -6,97 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vault.crypto.fields import (
-    EncryptedTextField,
-)
+from ccus.accounts import models as accounts  # noqa: F401
+from ccus.mail.models import SendState
+from ccus.recovery import models as recovery  # noqa: F401
+from ccus.reminders import models as reminders  # noqa: F401
+from vault.crypto.fields import EncryptedTextField
 from vault.firms.models import Organization, TenantQuerySet
-
-
-class ReminderKind(models.TextChoices):
-    UNCONFIRMED = "unconfirmed", _("Not confirmed within the policy")
-    REGISTRATION_EXPIRY = "registration_expiry", _("Business registration expires")
-    CARD_EXPIRY = "card_expiry", _("Worker card expires")
-    FEE_DUE = "fee_due", _("Manager ID fee due")
-    MISSING = "missing", _("Missing ID or registered email")
-    EMAIL_HEALTH = "email_health", _("Registered email shared")
-    ESCALATION = "escalation", _("Unanswered for 14 days")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    CLAIMED = "claimed", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class SendState(models.Model):
-    """Where an email stands: pending, claimed by a worker, sent, or failed (and why)."""
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.CharField(_("error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-
-class ReminderDelivery(SendState):
-    """One reminder for one recipient, sent once (in a digest) whatever runs or retries."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # recipient|kind|subject|period: the same reminder is planned at most once.
-    key = models.CharField(max_length=200, unique=True)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="reminder_deliveries"
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
-    subject_type = models.CharField(max_length=20)
-    subject_uuid = models.UUIDField()
-    subject_label = models.CharField(_("about"), max_length=200)
-    due_on = models.DateField(_("date concerned"), null=True, blank=True)
-    period = models.CharField(max_length=60)
-    # All deliveries of one digest email share its id; set by the claim.
-    digest = models.UUIDField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        indexes = [
-            models.Index(fields=["recipient", "status"], name="delivery_recipient_status"),
-            models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
-            models.Index(fields=["organization", "-created_at"], name="delivery_org_created"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject_label} → {self.recipient}"
-
-
-class ReminderPreference(models.Model):
-    """A member's choice not to receive one kind of reminder for one firm."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
-    )
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization", "kind"], name="reminder_opt_out_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ✕ {self.kind}"
 
 
 class Engagement(models.Model):

@@ -12,7 +12,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
-from ccus.models import DeliveryStatus, Engagement, ReminderDelivery, ReminderKind, Site
+from ccus.mail.models import DeliveryStatus
+from ccus.models import Engagement, Site
+from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
 
 MAX_TIERS = 3

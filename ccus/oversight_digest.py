@@ -9,7 +9,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from ccus.models import DeliveryStatus, Engagement, OversightDigest, SubcontractorSnapshot
+from ccus.mail.models import DeliveryStatus
+from ccus.models import Engagement, OversightDigest, SubcontractorSnapshot
 from ccus.oversight import readiness_rollup, visible_subcontractors
 from vault.emails import make_message
 from vault.firms.models import Membership, Organization

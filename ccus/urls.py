@@ -5,7 +5,8 @@ from django.urls import path
 from ccus.accounts.urls import urlpatterns as accounts_urls
 from ccus.health.urls import urlpatterns as health_urls
 from ccus.recovery.urls import urlpatterns as recovery_urls
-from ccus.views import oversight, reminders, rosters
+from ccus.reminders.urls import urlpatterns as reminders_urls
+from ccus.views import oversight, rosters
 
 app_name = "ccus"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     *health_urls,
     *accounts_urls,
     *recovery_urls,
+    *reminders_urls,
     path("workers/import/", rosters.import_upload, name="import"),
     path("workers/export/", rosters.roster_export, name="roster-export"),
     path("backup/", rosters.backup_export, name="backup"),
@@ -22,10 +24,6 @@ urlpatterns = [
     path("imports/<uuid:uuid>/mapping/", rosters.import_mapping, name="import-mapping"),
     path("imports/<uuid:uuid>/confirm/", rosters.import_confirm, name="import-confirm"),
     path("imports/<uuid:uuid>/errors/", rosters.import_errors, name="import-errors"),
-    path("reminders/confirm/<str:token>/", reminders.reminders_confirm, name="reminders-confirm"),
-    path("reminders/preferences/", reminders.reminders_preferences, name="reminders-preferences"),
-    path("reminders/log/", reminders.reminders_log, name="reminders-log"),
-    path("reminders/resend/", reminders.reminders_resend, name="reminders-resend"),
     path("engagements/", oversight.engagements_view, name="engagements"),
     path(
         "engagements/<uuid:uuid>/answer/",

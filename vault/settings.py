@@ -209,10 +209,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Weekdays at 09:00 JST; the task itself skips Japanese public holidays.
     "plan-daily-reminders": {
-        "task": "ccus.tasks.plan_daily_reminders",
+        "task": "ccus.reminders.tasks.plan_daily_reminders",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
-    "sweep-reminders": {"task": "ccus.tasks.sweep_reminders", "schedule": 300.0},
+    "sweep-reminders": {"task": "ccus.reminders.tasks.sweep_reminders", "schedule": 300.0},
+    "sweep-oversight-digests": {"task": "ccus.tasks.sweep_oversight_digests", "schedule": 300.0},
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {
         "task": "ccus.tasks.plan_weekly_oversight",

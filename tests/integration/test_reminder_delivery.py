@@ -8,10 +8,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from ccus.digests import stale
-from ccus.models import DeliveryStatus, ReminderDelivery
-from ccus.reminders import plan_reminders
-from ccus.tasks import enqueue_digests
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.digests import stale
+from ccus.reminders.models import ReminderDelivery
+from ccus.reminders.planning import plan_reminders
+from ccus.reminders.tasks import enqueue_digests
 from tests.factories import SECRETS, make_member, make_organization, make_secret_worker, make_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -106,7 +107,7 @@ def test_it_retries_while_smtp_refuses_then_delivers(worker, smtp):
 
 
 def test_it_marks_failed_after_the_retry_limit_and_a_resend_delivers(worker, smtp):
-    from ccus.digests import resend_failed
+    from ccus.reminders.digests import resend_failed
 
     recipients = _firms(1)
     smtp.refuse_always = True

@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from ccus.models import DeliveryStatus, ReminderDelivery
-from ccus.reminders import all_dues, plan_reminders
-from ccus.tasks import enqueue_digests
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.dues import all_dues
+from ccus.reminders.models import ReminderDelivery
+from ccus.reminders.planning import plan_reminders
+from ccus.reminders.tasks import enqueue_digests
 from vault.auth.models import User
 
 

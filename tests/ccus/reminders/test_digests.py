@@ -10,10 +10,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from ccus.accounts.models import Worker
-from ccus.digests import claim, confirm_token
-from ccus.models import DeliveryStatus, ReminderDelivery
-from ccus.reminders import plan_reminders
-from ccus.tasks import enqueue_digests, send_digest, sweep_reminders
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.digests import claim, confirm_token
+from ccus.reminders.models import ReminderDelivery
+from ccus.reminders.planning import plan_reminders
+from ccus.reminders.tasks import enqueue_digests, send_digest, sweep_reminders
 from tests.console import sign_in
 from tests.factories import SECRETS, make_secret_worker, make_worker
 

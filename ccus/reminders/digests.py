@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ccus.models import DeliveryStatus, ReminderDelivery
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.models import ReminderDelivery
 from vault.auth.models import User
 from vault.emails import make_message
 

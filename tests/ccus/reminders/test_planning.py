@@ -9,10 +9,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from ccus.accounts.models import ManagerIdFee, Worker
-from ccus.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from ccus.reminder_services import reminder_preferences_set
-from ccus.reminders import plan_reminders
-from ccus.tasks import is_business_day, plan_daily_reminders
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.models import ReminderDelivery, ReminderPreference
+from ccus.reminders.planning import plan_reminders
+from ccus.reminders.preferences import reminder_preferences_set
+from ccus.reminders.tasks import is_business_day, plan_daily_reminders
 from tests.factories import make_company, make_worker
 from vault.firms.models import Membership
 

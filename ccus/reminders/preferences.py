@@ -5,10 +5,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ccus.models import ReminderKind, ReminderPreference
-from ccus.reminders import KEPT_KINDS
+from ccus.reminders.models import ReminderKind, ReminderPreference
 from vault.audit.services import audit_record
 from vault.firms.models import Membership, Role
+
+# Kinds that at least one owner or admin of a firm must keep receiving.
+KEPT_KINDS = {ReminderKind.REGISTRATION_EXPIRY, ReminderKind.CARD_EXPIRY}
 
 
 def wanted_kinds(membership: Membership) -> list[str]:

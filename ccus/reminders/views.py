@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.services import accounts_confirm
-from ccus.digests import digest_from_token, resend_failed
-from ccus.models import DeliveryStatus, ReminderDelivery, ReminderKind
-from ccus.reminder_services import reminder_preferences_set, wanted_kinds
-from ccus.tasks import enqueue_digests
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.digests import digest_from_token, resend_failed
+from ccus.reminders.models import ReminderDelivery, ReminderKind
+from ccus.reminders.preferences import reminder_preferences_set, wanted_kinds
+from ccus.reminders.tasks import enqueue_digests
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
 
@@ -57,7 +58,7 @@ def reminders_confirm(request: HttpRequest, token: str) -> HttpResponse:
             count += accounts_confirm(accounts=chosen, actor=request.user, request=request)
         messages.success(request, _("Marked %(count)d accounts as confirmed.") % {"count": count})
         return redirect("ccus:dashboard")
-    return render(request, "ccus/reminders_confirm.html", {"accounts": accounts})
+    return render(request, "ccus/reminders/confirm.html", {"accounts": accounts})
 
 
 def reminders_preferences(request: HttpRequest) -> HttpResponse:
@@ -76,7 +77,7 @@ def reminders_preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your reminder choices were saved."))
             return redirect("ccus:reminders-preferences")
-    return render(request, "ccus/reminders_preferences.html", {"form": form})
+    return render(request, "ccus/reminders/preferences.html", {"form": form})
 
 
 def reminders_log(request: HttpRequest) -> HttpResponse:
@@ -98,7 +99,7 @@ def reminders_log(request: HttpRequest) -> HttpResponse:
         "query": f"status={status}" if status else "",
         "has_failed": any(d.status == DeliveryStatus.FAILED for d in page),
     }
-    return render(request, "ccus/reminders_log.html", context)
+    return render(request, "ccus/reminders/log.html", context)
 
 
 @require_POST

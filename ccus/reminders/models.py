@@ -1,0 +1,74 @@
+"""Reminders: one row per reminder and recipient, and a member's choice of kinds."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ccus.mail.models import SendState
+from vault.firms.models import Organization
+
+
+class ReminderKind(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Not confirmed within the policy")
+    REGISTRATION_EXPIRY = "registration_expiry", _("Business registration expires")
+    CARD_EXPIRY = "card_expiry", _("Worker card expires")
+    FEE_DUE = "fee_due", _("Manager ID fee due")
+    MISSING = "missing", _("Missing ID or registered email")
+    EMAIL_HEALTH = "email_health", _("Registered email shared")
+    ESCALATION = "escalation", _("Unanswered for 14 days")
+
+
+class ReminderDelivery(SendState):
+    """One reminder for one recipient, sent once (in a digest) whatever runs or retries."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # recipient|kind|subject|period: the same reminder is planned at most once.
+    key = models.CharField(max_length=200, unique=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    subject_type = models.CharField(max_length=20)
+    subject_uuid = models.UUIDField()
+    subject_label = models.CharField(_("about"), max_length=200)
+    due_on = models.DateField(_("date concerned"), null=True, blank=True)
+    period = models.CharField(max_length=60)
+    # All deliveries of one digest email share its id; set by the claim.
+    digest = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [
+            models.Index(fields=["recipient", "status"], name="delivery_recipient_status"),
+            models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
+            models.Index(fields=["organization", "-created_at"], name="delivery_org_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject_label} → {self.recipient}"
+
+
+class ReminderPreference(models.Model):
+    """A member's choice not to receive one kind of reminder for one firm."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "kind"], name="reminder_opt_out_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.kind}"

@@ -1,0 +1,128 @@
+"""Plan reminders: what is due for whom, each milestone once, in one insert whatever the count."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from uuid import uuid4
+
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from ccus.mail.models import DeliveryStatus
+from ccus.reminders.dues import Due, all_dues
+from ccus.reminders.models import ReminderDelivery, ReminderKind, ReminderPreference
+from vault.firms.models import Membership, Role
+
+
+def recipients_by_organization() -> dict[int, list[tuple[int, str]]]:
+    """Return, per firm, the (user id, role) of its owners and admins."""
+    recipients = defaultdict(list)
+    for user_id, org_id, role in Membership.objects.filter(
+        role__in=[Role.OWNER, Role.ADMIN], user__is_active=True
+    ).values_list("user_id", "organization_id", "role"):
+        recipients[org_id].append((user_id, role))
+    return recipients
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One delivery to insert: a due item for one recipient."""
+
+    key: str
+    recipient_id: int
+    due: Due
+
+
+def deliveries_for(dues, recipients, opted_out: set) -> Iterator[Planned]:
+    """Turn due items into one delivery per recipient who wants that kind."""
+    for due in dues:
+        for user_id, role in recipients.get(due.organization_id, []):
+            if due.kind == ReminderKind.ESCALATION and role != Role.OWNER:
+                continue
+            if (user_id, due.organization_id, due.kind) in opted_out:
+                continue
+            key = f"{user_id}|{due.kind}|{due.subject_uuid}|{due.period}"[:200]
+            yield Planned(key, user_id, due)
+
+
+INSERT_COLUMNS = [
+    ("uuid", "uuid"), ("key", "varchar"), ("organization_id", "bigint"),
+    ("recipient_id", "bigint"), ("kind", "varchar"), ("subject_type", "varchar"),
+    ("subject_uuid", "uuid"), ("subject_label", "varchar"), ("due_on", "date"),
+    ("period", "varchar"), ("status", "varchar"), ("attempts", "smallint"),
+    ("last_error", "varchar"), ("created_at", "timestamptz"),
+]  # fmt: skip
+
+
+def _values(planned: list[Planned], connection) -> list[tuple]:
+    """Return the row values of the deliveries, adapted to the database."""
+    native_uuid = connection.features.has_native_uuid_field
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+
+    def as_uuid(value):
+        return value if native_uuid else value.hex
+
+    return [
+        (as_uuid(uuid4()), p.key, p.due.organization_id, p.recipient_id, p.due.kind,
+         p.due.subject_type, as_uuid(p.due.subject_uuid), p.due.subject_label[:200],
+         ops.adapt_datefield_value(p.due.due_on), p.due.period[:60], DeliveryStatus.PENDING, 0,
+         "", now)
+        for p in planned
+    ]  # fmt: skip
+
+
+def insert_new(planned: list[Planned]) -> None:
+    """Insert the deliveries whose key is new, in one statement whatever their number."""
+    if not planned:
+        return
+    connection = connections[router.db_for_write(ReminderDelivery)]
+    quote = connection.ops.quote_name
+    table = quote(ReminderDelivery._meta.db_table)
+    columns = ", ".join(quote(name) for name, _ in INSERT_COLUMNS)
+    conflict = f"ON CONFLICT ({quote('key')}) DO NOTHING"
+    rows = _values(planned, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One INSERT ... SELECT over arrays: a single round trip for any number of rows.
+            arrays = ", ".join(f"%s::{kind}[]" for _, kind in INSERT_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {conflict}",  # noqa: S608
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) {conflict}",  # noqa: S608
+                rows,
+            )
+
+
+@dataclass
+class PlanResult:
+    planned: int
+    recipients: list[int]
+
+
+def plan_reminders(now: datetime.datetime | None = None, *, dry_run: bool = False) -> PlanResult:
+    """Create the deliveries due now (each key once) and return who has something to receive."""
+    now = now or timezone.now()
+    opted_out = set(ReminderPreference.objects.values_list("user_id", "organization_id", "kind"))
+    rows = list(deliveries_for(all_dues(now), recipients_by_organization(), opted_out))
+    if dry_run:
+        keys = [row.key for row in rows]
+        existing = set()
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start : start + 1000]
+            existing |= set(
+                ReminderDelivery.objects.filter(key__in=chunk).values_list("key", flat=True)
+            )
+        new = [row for row in rows if row.key not in existing]
+        return PlanResult(len(new), sorted({row.recipient_id for row in new}))
+    with transaction.atomic():
+        before = ReminderDelivery.objects.count()
+        insert_new(rows)
+        planned = ReminderDelivery.objects.count() - before
+    pending = ReminderDelivery.objects.filter(status=DeliveryStatus.PENDING)
+    return PlanResult(planned, sorted(set(pending.values_list("recipient_id", flat=True))))
