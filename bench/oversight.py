@@ -22,7 +22,7 @@ from django.utils import timezone  # noqa: E402
 
 from ccus.accounts.lookup import ccus_id_index  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
-from ccus.models import Engagement  # noqa: E402
+from ccus.oversight.models import Engagement  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
 from vault.firms.models import Organization  # noqa: E402

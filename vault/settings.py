@@ -213,10 +213,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
     "sweep-reminders": {"task": "ccus.reminders.tasks.sweep_reminders", "schedule": 300.0},
-    "sweep-oversight-digests": {"task": "ccus.tasks.sweep_oversight_digests", "schedule": 300.0},
+    "sweep-oversight-digests": {
+        "task": "ccus.oversight.tasks.sweep_oversight_digests",
+        "schedule": 300.0,
+    },
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {
-        "task": "ccus.tasks.plan_weekly_oversight",
+        "task": "ccus.oversight.tasks.plan_weekly_oversight",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
     },
 }

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from ccus.accounts.filters import FILTER_LABELS, dashboard_counts
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
-from ccus.models import Engagement
+from ccus.oversight.models import Engagement
 from vault.firms.permissions import require_membership
 
 

@@ -19,7 +19,7 @@ from ccus.models import ImportJob
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.jobs import INLINE_ROWS, import_job_create, job_preview, job_run, job_set_mapping
 from ccus.rosters.rows import FIELDS_BY_KIND
-from ccus.tasks import run_roster_import
+from ccus.rosters.tasks import run_roster_import
 from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.masking import mask_ccus_id

@@ -1,4 +1,4 @@
-"""Celery tasks of the weekly oversight emails and roster imports: ids in, safe to run twice."""
+"""Celery tasks of the weekly oversight emails: ids in, services do the work, safe twice."""
 
 import datetime
 import logging
@@ -22,7 +22,7 @@ def enqueue_weekly(digest_ids: list[int]) -> None:
 @shared_task
 def plan_weekly_oversight() -> int:
     """Snapshot the subcontractors of every prime and queue this week's oversight emails."""
-    from ccus.oversight_digest import plan_weekly
+    from ccus.oversight.digest import plan_weekly
 
     with transaction.atomic():
         digest_ids = plan_weekly()
@@ -34,7 +34,7 @@ def plan_weekly_oversight() -> int:
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def send_oversight_digest(self, digest_id: int) -> bool | None:
     """Send one weekly oversight email."""
-    from ccus.oversight_digest import send_weekly
+    from ccus.oversight.digest import send_weekly
 
     return send_with_retries(self, send_weekly, digest_id)
 
@@ -42,7 +42,7 @@ def send_oversight_digest(self, digest_id: int) -> bool | None:
 @shared_task
 def sweep_oversight_digests() -> int:
     """Requeue weekly emails whose claim outlived the task time limit or whose message was lost."""
-    from ccus.oversight_digest import stale_weekly
+    from ccus.oversight.digest import stale_weekly
 
     now = timezone.now()
     claimed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
@@ -51,11 +51,3 @@ def sweep_oversight_digests() -> int:
         digest_ids = stale_weekly(claimed_before=claimed_before, pending_before=pending_before)
         enqueue_weekly(digest_ids)
     return len(digest_ids)
-
-
-@shared_task(acks_late=True)
-def run_roster_import(job_id: int) -> None:
-    """Import a large roster in the background; the page shows its progress."""
-    from ccus.rosters.jobs import job_run
-
-    job_run(job_id)

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ccus.accounts.models import Company, Worker
-from ccus.engagements import engagement_answer, engagement_end, engagement_invite
-from ccus.models import Engagement, Site
+from ccus.oversight.engagements import engagement_answer, engagement_end, engagement_invite
+from ccus.oversight.models import Engagement, Site
 from tests.console import sign_in
 from tests.factories import (
     SECRETS,

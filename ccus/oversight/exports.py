@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ccus.oversight import Visible, shows_full_ids
+from ccus.oversight.rollup import Visible, shows_full_ids
 from vault.crypto.masking import mask_ccus_id
 
 

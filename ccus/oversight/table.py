@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from ccus.oversight import Visible
+from ccus.oversight.rollup import Visible
 
 COLUMNS = [
     ("score", "Readiness"),

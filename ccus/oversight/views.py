@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ccus.engagements import (
+from ccus.oversight.engagements import (
     engagement_answer,
     engagement_end,
     engagement_invite,
     find_subcontractor,
     site_save,
 )
-from ccus.models import Engagement, Site
-from ccus.oversight import (
+from ccus.oversight.exports import rollup_table, roster_table
+from ccus.oversight.models import Engagement, Site
+from ccus.oversight.rollup import (
     SORT_KEYS,
     drill_down_workers,
     find_visible,
@@ -28,8 +29,7 @@ from ccus.oversight import (
     shows_full_ids,
     visible_subcontractors,
 )
-from ccus.oversight_exports import rollup_table, roster_table
-from ccus.oversight_table import headers, rows_html
+from ccus.oversight.table import headers, rows_html
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
 from vault.spreadsheets import table_response
@@ -107,7 +107,7 @@ def engagements_view(request: HttpRequest) -> HttpResponse:
             "prime"
         ).order_by("-invited_at"),
     }
-    return render(request, "ccus/engagements.html", context)
+    return render(request, "ccus/oversight/engagements.html", context)
 
 
 def _engagement_of(request: HttpRequest, uuid) -> Engagement:
@@ -169,7 +169,7 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
         "site": site,
         "sites": organization.sites.all(),
     }
-    return render(request, "ccus/oversight.html", context)
+    return render(request, "ccus/oversight/rollup.html", context)
 
 
 def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
@@ -183,7 +183,7 @@ def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
         "workers": drill_down_workers(visible),
         "full_ids": shows_full_ids(visible),
     }
-    return render(request, "ccus/oversight_detail.html", context)
+    return render(request, "ccus/oversight/detail.html", context)
 
 
 def site_roster_view(request: HttpRequest, uuid) -> HttpResponse:
@@ -195,7 +195,7 @@ def site_roster_view(request: HttpRequest, uuid) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
         name = f"roster-{timezone.localdate():%Y%m%d}"
         return table_response(request.GET["format"], header, table, name, site.name)
-    return render(request, "ccus/site_roster.html", {"site": site, "header": header,
+    return render(request, "ccus/oversight/site_roster.html", {"site": site, "header": header,
                                                      "table": table})  # fmt: skip
 
 
@@ -225,4 +225,4 @@ def sites_view(request: HttpRequest, uuid=None) -> HttpResponse:
             return redirect("ccus:site", uuid=saved.uuid)
     context = {"form": form, "site": site, "sites": organization.sites.all(),
                "can_edit": membership.has_role(Role.ADMIN)}  # fmt: skip
-    return render(request, "ccus/sites.html", context)
+    return render(request, "ccus/oversight/sites.html", context)

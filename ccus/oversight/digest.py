@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccus.mail.models import DeliveryStatus
-from ccus.models import Engagement, OversightDigest, SubcontractorSnapshot
-from ccus.oversight import readiness_rollup, visible_subcontractors
+from ccus.oversight.models import Engagement, OversightDigest, SubcontractorSnapshot
+from ccus.oversight.rollup import readiness_rollup, visible_subcontractors
 from vault.emails import make_message
 from vault.firms.models import Membership, Organization
 

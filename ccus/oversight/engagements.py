@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.validators import SoftWarning, normalize_digits
-from ccus.models import Engagement, Site
+from ccus.oversight.models import Engagement, Site
 from vault.audit.services import audit_record
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role

@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 
 from ccus.accounts.models import Worker
-from ccus.models import OversightDigest, SubcontractorSnapshot
-from ccus.tasks import plan_weekly_oversight
-from tests.ccus.test_oversight import engage
+from ccus.oversight.models import OversightDigest, SubcontractorSnapshot
+from ccus.oversight.tasks import plan_weekly_oversight
+from tests.ccus.oversight.test_oversight import engage
 from tests.factories import SECRETS, make_member, make_organization, make_secret_worker
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
-from ccus.models import Engagement, Site
+from ccus.oversight.models import Engagement, Site
 from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
 
