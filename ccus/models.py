@@ -1,63 +1,13 @@
 """Django's registry of the ccus app's models; each model lives with its capability."""
 
-import uuid
+from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
+from ccus.oversight.models import Engagement, OversightDigest, Site, SubcontractorSnapshot
+from ccus.recovery.models import HandoverStep, RecoveryCase
+from ccus.reminders.models import ReminderDelivery, ReminderPreference
+from ccus.rosters.models import ImportJob, ImportMapping
 
-from django.conf import settings
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-from ccus.accounts import models as accounts  # noqa: F401
-from ccus.oversight import models as oversight  # noqa: F401
-from ccus.recovery import models as recovery  # noqa: F401
-from ccus.reminders import models as reminders  # noqa: F401
-from vault.crypto.fields import EncryptedTextField
-from vault.firms.models import Organization, TenantQuerySet
-
-
-class ImportJob(models.Model):
-    """An uploaded roster kept (encrypted) from preview to import, with its progress."""
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("Waiting for confirmation")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed; nothing was changed")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    filename = models.CharField(_("file"), max_length=200)
-    kind = models.CharField(max_length=10, default="worker")  # "worker" or "company"
-    encoding = models.CharField(max_length=20, blank=True)
-    # The file as uploaded, base64, encrypted: rosters hold birth dates and emails.
-    content = EncryptedTextField(null=True, blank=True)
-    mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    progress = models.PositiveSmallIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_status_display()})"
-
-
-class ImportMapping(models.Model):
-    """A column heading of a firm's roster files mapped by hand to a worker field."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    header = models.CharField(max_length=100)
-    field = models.CharField(max_length=30)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "header"], name="mapping_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.header} → {self.field}"
+__all__ = [
+    "CcusAccount", "Company", "Engagement", "HandoverStep", "ImportJob", "ImportMapping",
+    "ManagerIdFee", "OversightDigest", "RecoveryCase", "ReminderDelivery", "ReminderPreference",
+    "Site", "SubcontractorSnapshot", "Worker",
+]  # fmt: skip

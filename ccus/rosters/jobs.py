@@ -7,8 +7,8 @@ from collections import Counter
 from django.db import transaction
 from django.http import HttpRequest
 
-from ccus.models import ImportJob, ImportMapping
 from ccus.rosters.importer import roster_import
+from ccus.rosters.models import ImportJob, ImportMapping
 from ccus.rosters.read import Sheet, read_roster
 from ccus.rosters.rows import MODELS, RowResult, check_rows, map_headers
 from vault.firms.models import Organization

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from ccus.accounts.models import Worker
-from ccus.models import ImportJob, ImportMapping
 from ccus.rosters import jobs
+from ccus.rosters.models import ImportJob, ImportMapping
 from tests.console import sign_in
 from tests.factories import SECRETS, make_secret_worker, make_worker
 from vault.audit.models import AuditEvent
@@ -70,7 +70,7 @@ def test_it_imports_a_large_file_in_the_background(
     client, staff, organization, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(jobs, "INLINE_ROWS", 5)
-    monkeypatch.setattr("ccus.views.rosters.INLINE_ROWS", 5)
+    monkeypatch.setattr("ccus.rosters.views.INLINE_ROWS", 5)
     sign_in(client, staff)
     _upload(client, ["氏名,技能者ID"] + [f"技能者{n},{n:014d}" for n in range(1, 21)])
     job = ImportJob.objects.get()

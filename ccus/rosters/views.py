@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ccus.accounts.models import Worker
-from ccus.models import ImportJob
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.jobs import INLINE_ROWS, import_job_create, job_preview, job_run, job_set_mapping
+from ccus.rosters.models import ImportJob
 from ccus.rosters.rows import FIELDS_BY_KIND
 from ccus.rosters.tasks import run_roster_import
 from vault.audit.services import audit_record
@@ -90,7 +90,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
         .only("uuid", "filename", "status", "progress", "created_at")[:10]
     )
-    return render(request, "ccus/import_upload.html", {"form": form, "recent": recent})
+    return render(request, "ccus/rosters/upload.html", {"form": form, "recent": recent})
 
 
 def import_preview(request: HttpRequest, uuid) -> HttpResponse:
@@ -116,7 +116,7 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
         "unknown": unknown,
         "field_choices": FIELDS_BY_KIND[job.kind],
     }
-    return render(request, "ccus/import_preview.html", context)
+    return render(request, "ccus/rosters/preview.html", context)
 
 
 @require_POST
@@ -157,7 +157,7 @@ def import_job(request: HttpRequest, uuid) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "progress": job.progress,
                              "counts": job.counts})  # fmt: skip
-    return render(request, "ccus/import_job.html", {"job": job})
+    return render(request, "ccus/rosters/job.html", {"job": job})
 
 
 def import_errors(request: HttpRequest, uuid) -> HttpResponse:
@@ -233,4 +233,4 @@ def backup_export(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="ccus-vault-backup-{stamp}.zip"'
         response["Cache-Control"] = "no-store"
         return response
-    return render(request, "ccus/backup.html", {"form": form})
+    return render(request, "ccus/rosters/backup.html", {"form": form})

@@ -1,1 +1,0 @@
-"""Views of CCUS Vault, split by audience."""
