@@ -1,9 +1,11 @@
-"""Retries of a mail that failed: exponential backoff with jitter, then marked failed."""
+"""Retries of a mail that failed (backoff with jitter, then failed) and when a claim is stale."""
 
+import datetime
 import random
 import smtplib
 
 from django.conf import settings
+from django.utils import timezone
 
 MAX_RETRIES = 5
 RETRYABLE = (smtplib.SMTPException, OSError, ConnectionError)
@@ -23,3 +25,12 @@ def send_with_retries(task, send, item_id: int):
         delay = min(settings.REMINDER_RETRY_BASE * 2**task.request.retries, 600)
         countdown = delay + random.uniform(0, delay / 2)  # noqa: S311
         raise task.retry(exc=error, countdown=countdown) from error
+
+
+def stale_cutoffs() -> dict[str, datetime.datetime]:
+    """Return the times before which a claim is dead and a pending email lost its task."""
+    now = timezone.now()
+    return {
+        "claimed_before": now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+        "pending_before": now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE),
+    }

@@ -1,14 +1,11 @@
 """Celery tasks of the weekly oversight emails: ids in, services do the work, safe twice."""
 
-import datetime
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from ccus.mail.retries import MAX_RETRIES, send_with_retries
+from ccus.mail.retries import MAX_RETRIES, send_with_retries, stale_cutoffs
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +41,7 @@ def sweep_oversight_digests() -> int:
     """Requeue weekly emails whose claim outlived the task time limit or whose message was lost."""
     from ccus.oversight.digest import stale_weekly
 
-    now = timezone.now()
-    claimed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    pending_before = now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE)
     with transaction.atomic():
-        digest_ids = stale_weekly(claimed_before=claimed_before, pending_before=pending_before)
+        digest_ids = stale_weekly(**stale_cutoffs())
         enqueue_weekly(digest_ids)
     return len(digest_ids)

@@ -5,11 +5,10 @@ import logging
 
 import jpholiday
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ccus.mail.retries import MAX_RETRIES, send_with_retries
+from ccus.mail.retries import MAX_RETRIES, send_with_retries, stale_cutoffs
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +53,8 @@ def sweep_reminders() -> int:
     """Requeue digests whose claim outlived the task time limit or whose message was lost."""
     from ccus.reminders.digests import stale
 
-    now = timezone.now()
-    claimed_before = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    pending_before = now - datetime.timedelta(seconds=settings.REMINDER_PENDING_GRACE)
     with transaction.atomic():
-        recipients = stale(claimed_before=claimed_before, pending_before=pending_before)
+        recipients = stale(**stale_cutoffs())
         enqueue_digests(recipients)
     if recipients:
         log.info("reminders=swept recipients=%s", len(recipients))
