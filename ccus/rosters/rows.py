@@ -1,6 +1,5 @@
 """Check each roster row: Japanese headers, IDs, dates (西暦 or 和暦), duplicates, updates."""
 
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -8,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ccus.accounts.dates import parse_date
 from ccus.accounts.lookup import ccus_id_index
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.validators import normalize_ccus_id, validate_ccus_id, validate_registered_email
@@ -43,12 +43,6 @@ FIELDS_BY_KIND = {
 }  # fmt: skip
 DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
 MODELS = {"worker": Worker, "company": Company}
-ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,
-        "M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}  # fmt: skip
-_ERA_DATE = re.compile(
-    r"^(明治|大正|昭和|平成|令和|[MTSHR])(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$"
-)
-_DATE = re.compile(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$")
 
 
 def header_key(text: str) -> str:
@@ -73,32 +67,6 @@ def map_headers(
         if target in FIELDS_BY_KIND[kind] and target not in mapping.values():
             mapping[position] = target
     return mapping
-
-
-def parse_date(value) -> datetime.date | None:
-    """Read a date cell, 2027/03/31, 2027-03-31, 2027年3月31日, 令和9年3月31日 or R9.3.31."""
-    if isinstance(value, datetime.date):
-        return value
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
-    if not text:
-        return None
-    if match := _DATE.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _ERA_DATE.match(text.upper() if text[:1].isascii() else text):
-        era, year_text, month_text, day_text = match.groups()
-        year = ERAS[era] + (1 if year_text == "元" else int(year_text))
-        month, day = int(month_text), int(day_text)
-    else:
-        raise ValidationError(
-            _("“%(value)s” is not a date. Write it like 2027/03/31 or 令和9年3月31日."),
-            code="date", params={"value": text},
-        )  # fmt: skip
-    try:
-        return datetime.date(year, month, day)
-    except ValueError as error:
-        raise ValidationError(
-            _("“%(value)s” is not a real date."), code="date", params={"value": text}
-        ) from error
 
 
 def _text(value) -> str:

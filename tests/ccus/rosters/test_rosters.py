@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from ccus.accounts.dates import parse_date
 from ccus.accounts.models import Worker
 from ccus.rosters.importer import roster_import
 from ccus.rosters.read import read_roster
-from ccus.rosters.rows import check_rows, map_headers, parse_date
+from ccus.rosters.rows import check_rows, map_headers
 from tests.factories import make_company, make_worker
 from vault.audit.models import AuditEvent
 
