@@ -18,7 +18,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from ccus.accounts.models import Company, Worker  # noqa: E402
-from ccus.accounts.services import _refresh_derived, company_create  # noqa: E402
+from ccus.accounts.services import company_create, refresh_derived  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
 from vault.crypto.keyring import KeyRing  # noqa: E402
@@ -42,7 +42,7 @@ def populate():
             registered_email=f"w{n}@example.jp",
             security_code="1234",
         )
-        _refresh_derived(worker)
+        refresh_derived(worker)
         batch.append(worker)
     Worker.objects.bulk_create(batch, batch_size=500)
     return organization, company

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.services import company_create, worker_create
@@ -10,20 +11,31 @@ from vault.firms.models import Membership, Organization
 
 _numbers = itertools.count(1)
 
-# Plaintexts a test can search for in responses, rows and emails.
+# Plaintexts a test can search for in responses, rows and emails, as the vault stores them.
 SECRETS = {
     "ccus_id": "12345678901234",
     "registered_email": "secret.mail@example.jp",
     "password": "Pa55-secret-word",
     "initial_password": "Initial-secret-77",
-    # Typed in full-width digits, as Japanese input often is: it can never turn up by chance
-    # inside the hex of a UUID or a blind index on a page.
-    "security_code": "４８２１",
+    "security_code": "4821",
     "security_code_hint": "金庫の赤い封筒",
     "address": "大阪府大阪市北区梅田9-9-9",
     "phone": "06-9876-5432",
     "notes": "秘密のメモ",
 }
+
+
+# Typed in full-width digits, as Japanese input often is; the vault stores ASCII digits.
+TYPED_SECURITY_CODE = "４８２１"
+# UUIDs, hex and long tokens (CSRF, signatures), where any 4 digits can turn up by chance.
+_TOKENS = re.compile(r"[0-9a-fA-F-]{8,}|[A-Za-z0-9_:]{24,}")
+_DIGITS = re.compile(r"[0-9-]+")
+
+
+def leaked(text: str, secrets: dict | None = None) -> list[str]:
+    """Return the names of the secrets found in text, outside UUIDs, hex and long tokens."""
+    plain = _TOKENS.sub(lambda m: m.group() if _DIGITS.fullmatch(m.group()) else "", text)
+    return [name for name, value in (secrets or SECRETS).items() if value in plain]
 
 
 def make_organization(name: str = "協力建設株式会社") -> Organization:
@@ -56,6 +68,7 @@ def make_secret_worker(organization: Organization, **overrides) -> Worker:
         "name": "秘密 太郎",
         "name_kana": "ヒミツ タロウ",
         **SECRETS,
+        "security_code": TYPED_SECURITY_CODE,
         "birth_date": datetime.date(1981, 2, 3),
         **overrides,
     }

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -15,18 +16,39 @@ def csv_response(header: Sequence, rows: Iterable[Sequence], filename: str) -> H
     """Return the table as a CSV download with a byte-order mark, so Excel reads UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([str(cell) for cell in header])
-    writer.writerows(rows)
+    writer.writerow([safe_cell(str(cell)) for cell in header])
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def _safe(cell):
-    """Keep a text cell from being read as a formula when the file is opened."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
+# A text cell that begins with one of these is read as a formula by Excel (OWASP CSV
+# injection); the apostrophe is there too so that one leading "'" can always be removed again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# A bare number this long loses digits when Excel opens a CSV file (1.23457E+13).
+LONG_NUMBER = re.compile(r"^[0-9]{12,}$")
+
+
+def safe_cell(value):
+    """Return a cell that no spreadsheet runs as a formula: a leading ' before =, +, -, @, …."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unsafe_cell(value: str) -> str:
+    """Undo safe_cell on a cell read back from a file the vault wrote."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _csv_cell(value):
+    """Return a CSV cell: formulas neutralised, long numbers grouped so that Excel keeps them."""
+    if isinstance(value, str) and LONG_NUMBER.match(value):
+        return "-".join(value[i : i + 4] for i in range(0, len(value), 4))
+    return safe_cell(value)
 
 
 def xlsx_response(
@@ -36,11 +58,11 @@ def xlsx_response(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(cell) for cell in header])
+    sheet.append([safe_cell(str(cell)) for cell in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)

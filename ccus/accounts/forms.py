@@ -4,15 +4,16 @@ from django import forms
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.kinds import ID_KIND
 from ccus.accounts.models import CcusAccount, Company, Worker
-from ccus.accounts.validators import card_number_reading
+from ccus.accounts.validators import id_candidate
 from vault.crypto.fields import encrypted_fields
 
 FIELDS = {
     Company: [
         "name", "name_kana", "ccus_id", "responsible_person", "registered_email", "password",
-        "security_code", "security_code_hint", "address", "phone", "registration_expires_on",
-        "notice_location", "notes",
+        "initial_password", "security_code", "security_code_hint", "address", "phone",
+        "registration_expires_on", "notice_location", "notes",
     ],
     Worker: [
         "name", "name_kana", "company", "ccus_id", "registered_email", "password",
@@ -58,22 +59,23 @@ class AccountForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        reading = card_number_reading(cleaned.get("ccus_id") or "")
-        if cleaned.get("use_card_reading") and reading:
-            cleaned["ccus_id"] = reading
+        candidate = id_candidate(cleaned.get("ccus_id") or "", ID_KIND[self.model])
+        # Only when the person pressed the button that offered these very digits.
+        if candidate and self.data.get("accept_id") == candidate:
+            cleaned["ccus_id"] = candidate
         return cleaned
 
     @property
-    def offers_card_reading(self) -> bool:
-        """Tell whether the ID looked like a card number, so the page offers its reading."""
-        return self.has_error("ccus_id", "card_number") or bool(self.data.get("use_card_reading"))
+    def offered_id(self) -> str | None:
+        """Return the 14 digits to offer for a refused ID (a card number, or 13 digits)."""
+        if not self.is_bound or not self.has_error("ccus_id"):
+            return None
+        return id_candidate(self.data.get("ccus_id", ""), ID_KIND[self.model])
 
     def changes(self) -> dict:
         """Return the values for the service; on edit, blank secrets keep what is stored."""
         values = {}
         for name, value in self.cleaned_data.items():
-            if name == "use_card_reading":
-                continue
             if self.account is not None and name in self.secret_names and value in ("", None):
                 continue
             values[name] = value
@@ -98,8 +100,5 @@ def account_form_class(model: type[CcusAccount]) -> type[AccountForm]:
         required=False,
         max_length=254,
         widget=forms.TextInput(attrs={"inputmode": "email"}),
-    )
-    fields["use_card_reading"] = forms.BooleanField(
-        label=_("Use the leftmost 14 digits as the worker ID"), required=False
     )
     return type(f"{model.__name__}Form", (AccountForm,), {"model": model, **fields})

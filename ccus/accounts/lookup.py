@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from ccus.accounts.validators import email_index_value, normalize_ccus_id
+from ccus.accounts.addresses import email_index_value
+from ccus.accounts.validators import normalize_ccus_id
 from vault.crypto.blind_index import blind_index
 from vault.firms.models import Organization
 

@@ -25,6 +25,9 @@ class CcusAccount(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    # Name and reading as searches compare them (katakana, no spaces, lower case); kept in
+    # step by the services so that 「ささき」 and 「佐々木健」 find 佐々木 健.
+    search_text = models.CharField(max_length=401, blank=True, editable=False)
     # Blind index and last four digits of the ID: lookup, uniqueness and masked display
     # without decrypting. Kept in step with the ID by the services. NULL (not "") when there
     # is no ID, so the unique constraint lets many accounts lack one.
@@ -82,6 +85,9 @@ class Company(CcusAccount):
     """A CCUS 事業者 account: the business's login and what CCUS asks to recover it."""
 
     ccus_id = EncryptedCharField(_("business ID"), max_length=14, null=True, blank=True)
+    initial_password = EncryptedCharField(
+        _("initial password"), max_length=200, null=True, blank=True
+    )
     responsible_person = models.CharField(
         _("registration manager (登録責任者)"), max_length=100, blank=True
     )

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,9 +25,14 @@ PASSWORD_FIELDS = {"password", "initial_password", "security_code"}
 REVEAL_ACTION = "secret.reveal"
 
 
-def reveal_role(field: str) -> str:
-    """Return the lowest role that may reveal a field."""
-    return Role.ADMIN if field in PASSWORD_FIELDS else Role.STAFF
+def reveal_role(field: str, account: CcusAccount | None = None) -> str:
+    """Return the lowest role that may reveal a field of the account."""
+    if field in PASSWORD_FIELDS:
+        return Role.ADMIN
+    # A hint that holds the code is the code: only those who may see the code see it.
+    if field == "security_code_hint" and account is not None and account.hint_is_code:
+        return reveal_role("security_code")
+    return Role.STAFF
 
 
 def reveal_value(
@@ -61,6 +67,8 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
     if field_name not in fields:
         raise Http404("No such field")
     account = get_for_role(request, model.objects.all(), reveal_role(field_name), uuid=uuid)
+    if not request._record_membership.has_role(reveal_role(field_name, account)):
+        raise PermissionDenied
     if not recently_reauthenticated(request):
         return reauth_redirect(request, reverse(f"ccus:{KIND[model]}-detail", args=[uuid]))
     if too_many_reveals(request.user):

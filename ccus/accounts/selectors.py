@@ -5,18 +5,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ccus.accounts.addresses import email_warnings
+from ccus.accounts.dates import age_warnings
 from ccus.accounts.filters import FILTER_LABELS, filter_q, in_scope
 from ccus.accounts.lookup import filter_by_ccus_id
 from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.accounts.text import search_key
 from ccus.accounts.validators import (
     CCUS_ID_LENGTH,
     SoftWarning,
-    email_warnings,
     hint_warnings,
     normalize_ccus_id,
     security_code_warnings,
 )
 from vault.crypto.fields import encrypted_fields
+
+LAST_DIGITS = 4
 
 
 def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:
@@ -65,13 +69,26 @@ def account_warnings(account: CcusAccount) -> list[SoftWarning]:
     if account.security_code:
         warnings += security_code_warnings(account.security_code)
     if account.security_code_hint:
-        warnings += hint_warnings(account.security_code_hint)
+        warnings += hint_warnings(account.security_code_hint, account.security_code)
     if account.registered_email:
         warnings += email_warnings(account.registered_email)
     warnings += _other_kind_warnings(account)
     if isinstance(account, Worker):
         warnings += _shared_email_warnings(account)
+        warnings += age_warnings(account.birth_date, timezone.localdate())
     return warnings
+
+
+def _search(accounts: QuerySet, organization, query: str) -> QuerySet:
+    """Narrow to a full ID (blind index), the last 4 digits of an ID, or a name or reading."""
+    digits = normalize_ccus_id(query)
+    all_digits = digits.isascii() and digits.isdigit()
+    if all_digits and len(digits) == CCUS_ID_LENGTH:
+        return filter_by_ccus_id(accounts, organization, digits)
+    matches = Q(search_text__contains=search_key(query)) | Q(name__icontains=query)
+    if all_digits and len(digits) == LAST_DIGITS:
+        matches |= Q(ccus_id_last4=digits)
+    return accounts.filter(matches)
 
 
 def account_list(
@@ -92,11 +109,7 @@ def account_list(
         accounts = accounts.filter(status=status)
     query = query.strip()
     if query:
-        digits = normalize_ccus_id(query)
-        if len(digits) == CCUS_ID_LENGTH and digits.isascii() and digits.isdigit():
-            accounts = filter_by_ccus_id(accounts, organization, digits)
-        else:
-            accounts = accounts.filter(Q(name__icontains=query) | Q(name_kana__icontains=query))
+        accounts = _search(accounts, organization, query)
     deferred = [field.name for field in encrypted_fields(model)]
     if model is Worker:
         accounts = accounts.select_related("company")

@@ -9,23 +9,34 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.addresses import validate_registered_email
 from ccus.accounts.kinds import ID_KIND
 from ccus.accounts.lookup import ccus_id_index, email_index
 from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
+from ccus.accounts.text import normalize_kana, normalize_phone, search_key
 from ccus.accounts.validators import (
     hint_looks_like_code,
     normalize_ccus_id,
+    normalize_security_code,
     validate_ccus_id,
-    validate_registered_email,
 )
 from vault.audit.services import audit_record
 from vault.crypto.fields import EncryptedMixin
 from vault.firms.models import Organization
 
+# Fields stored in one canonical form whatever was typed; names keep what was typed (㈱ stays).
+NORMALISERS = {
+    "name_kana": normalize_kana,
+    "phone": normalize_phone,
+    "security_code": normalize_security_code,
+}
+
 
 def _normalised(account: CcusAccount, name: str, value):
     """Return the value to store for one field; raise ValidationError if it is not acceptable."""
     field = account._meta.get_field(name)
+    if isinstance(value, str) and name in NORMALISERS:
+        value = NORMALISERS[name](value)
     if isinstance(field, EncryptedMixin) and value == "":
         return None
     if name == "ccus_id" and value is not None:
@@ -57,17 +68,19 @@ def _apply(account: CcusAccount, fields: dict) -> list[str]:
         ]
     if errors:
         raise ValidationError(errors)
-    _refresh_derived(account)
+    refresh_derived(account)
     return changed
 
 
-def _refresh_derived(account: CcusAccount) -> None:
+def refresh_derived(account: CcusAccount) -> None:
+    """Recompute the plain columns kept in step with the values: indexes, last 4, search, flag."""
     organization = account.organization
     ccus_id, email, hint = account.ccus_id, account.registered_email, account.security_code_hint
     account.ccus_id_index = ccus_id_index(organization, ccus_id) if ccus_id else None
     account.ccus_id_last4 = ccus_id[-4:] if ccus_id else ""
     account.email_index = email_index(organization, email) if email else None
-    account.hint_is_code = bool(hint) and hint_looks_like_code(hint)
+    account.hint_is_code = bool(hint) and hint_looks_like_code(hint, account.security_code)
+    account.search_text = f"{search_key(account.name)}|{search_key(account.name_kana)}"
 
 
 def _id_holder(account: CcusAccount) -> CcusAccount | None:
@@ -122,9 +135,11 @@ def account_create(
     request: HttpRequest | None = None,
     **fields,
 ) -> CcusAccount:
-    """Create a business or worker account in organization from field values."""
+    """Create a business or worker account; what a person just typed counts as confirmed."""
     account = model(organization=organization)
     changed = _apply(account, fields)
+    account.last_confirmed_at = timezone.now()
+    account.last_confirmed_by = actor
     action = f"{model._meta.model_name}.create"
     _save(account, action=action, changed=changed, actor=actor, request=request)
     return account

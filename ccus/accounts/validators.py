@@ -3,44 +3,19 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.text import describe_character, normalize_digits, strip_invisible
+
 CCUS_ID_LENGTH = 14
 SECURITY_CODE_LENGTH = 4
 
-# Whitespace and every dash people type between digit groups, including the katakana long
-# vowel mark (ー, ｰ) that Japanese IMEs produce for "-".
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70\ufe63\uff0d]+")
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-
 ID_KIND_LABELS = {"worker": _("worker ID"), "company": _("business ID")}
-
-# Japanese mobile-carrier mail domains; any subdomain (e.g. t.vodafone.ne.jp) counts too.
-MOBILE_CARRIER_DOMAINS = frozenset(
-    {
-        "docomo.ne.jp",
-        "ezweb.ne.jp",
-        "au.com",
-        "biz.au.com",
-        "softbank.ne.jp",
-        "i.softbank.jp",
-        "vodafone.ne.jp",
-        "ymobile.ne.jp",
-        "y-mobile.ne.jp",
-        "emnet.ne.jp",
-        "disney.ne.jp",
-        "willcom.com",
-        "pdx.ne.jp",
-        "wcm.ne.jp",
-        "rakumail.jp",
-        "uqmobile.jp",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -51,22 +26,32 @@ class SoftWarning:
     message: str
 
 
-def _normalize_once(value: str) -> str:
-    """Apply NFKC, then drop every separator."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+# A number cell that another tool wrote out as a decimal: 12345678901234.0
+_NUMBER_CELL_SUFFIX = re.compile(r"^([0-9]+)\.0+$")
+# Excel's display of a big number: 1.23457E+13 (General format keeps six significant digits).
+_EXPONENT = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})$", re.IGNORECASE)
+EXCEL_SHOWN_DIGITS = 6
+ROUNDED_ZEROS = 6
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
-def normalize_digits(value: str) -> str:
-    """Turn full-width characters into ASCII and drop spaces and dashes; keep anything else."""
-    current = value or ""
-    # Dropping a separator can leave a base letter next to a combining mark that NFKC then
-    # composes, so repeat until nothing changes: this makes the function idempotent.
-    while (following := _normalize_once(current)) != current:
-        current = following
-    return current
+def normalize_ccus_id(value: str) -> str:
+    """Return the digits of an ID as typed or pasted: also drops a number cell's “.0”."""
+    digits = normalize_digits(value)
+    match = _NUMBER_CELL_SUFFIX.match(digits)
+    return match.group(1) if match else digits
 
 
-normalize_ccus_id = normalize_digits
+def _exponent(text: str) -> tuple[str, int] | None:
+    """Return the whole number an exponent text stands for and its count of significant digits."""
+    match = _EXPONENT.match(text)
+    if not match:
+        return None
+    significant = len((match.group(1) + (match.group(2) or "")).rstrip("0")) or 1
+    number = Decimal(text.upper())
+    if number != number.to_integral_value():
+        return None
+    return str(int(number)), significant
 
 
 def _is_ascii_digits(value: str) -> bool:
@@ -74,19 +59,14 @@ def _is_ascii_digits(value: str) -> bool:
     return _ASCII_DIGITS.fullmatch(value) is not None
 
 
-def _visible(character: str) -> str:
-    """Return the character, or its code point when it cannot be seen on screen."""
-    return character if character.isprintable() else f"U+{ord(character):04X}"
-
-
 def _non_digits(value: str) -> list[str]:
-    """Return the characters that are not ASCII digits, once each, in order of appearance."""
-    return list(dict.fromkeys(_visible(ch) for ch in value if not "0" <= ch <= "9"))
+    """Return the characters that are not ASCII digits, once each, in words a person reads."""
+    return list(dict.fromkeys(describe_character(ch) for ch in value if not "0" <= ch <= "9"))
 
 
 def card_number_reading(value: str) -> str | None:
     """Return the leftmost 14 digits of a longer all-digit number (a CCUS card number)."""
-    digits = normalize_digits(value)
+    digits = normalize_ccus_id(value)
     if _is_ascii_digits(digits) and len(digits) > CCUS_ID_LENGTH:
         return digits[:CCUS_ID_LENGTH]
     return None
@@ -103,6 +83,16 @@ def _kind_label(kind: str) -> Promise:
 def _length_error(digits: str, kind: str) -> ValidationError:
     """Return the error for an all-digit value that is not 14 digits long."""
     length = len(digits)
+    if length == CCUS_ID_LENGTH - 1:
+        return ValidationError(
+            _(
+                "%(length)s digits. If this number went through Excel, Excel probably dropped "
+                "a leading 0: the 14-digit ID would be %(reading)s. Check it on the card or the "
+                "completion notice before using it."
+            ),
+            code="leading_zero",
+            params={"length": length, "reading": "0" + digits},
+        )
     if length < CCUS_ID_LENGTH:
         return ValidationError(
             _("%(length)s digits. Enter the 14-digit number."),
@@ -128,21 +118,63 @@ def _length_error(digits: str, kind: str) -> ValidationError:
 def validate_ccus_id(value: str, kind: str = "worker") -> str:
     """Return the normalised 14-digit ID, or raise a ValidationError that says how to fix it."""
     label = _kind_label(kind)
-    digits = normalize_digits(value)
+    digits = normalize_ccus_id(value)
     if not digits:
         raise ValidationError(
             _("Enter the 14-digit %(label)s."), code="required", params={"label": label}
         )
+    if exponent := _exponent(digits):
+        digits, significant = exponent
+        if significant <= EXCEL_SHOWN_DIGITS:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is how Excel shows a long number: Excel has already lost the "
+                    "last digits of the ID, so they cannot be read back from this file. Type the "
+                    "ID again from the CCUS card or the completion notice, with the column set "
+                    "to text (書式: 文字列) in Excel."
+                ),
+                code="excel_exponent",
+                params={"value": value.strip()},
+            )
     others = _non_digits(digits)
     if others:
         raise ValidationError(
-            _("Only digits can be entered. Remove: %(characters)s"),
+            _("Only digits can be entered. Found: %(characters)s"),
             code="invalid_characters",
             params={"characters": "、".join(others)},
         )
     if len(digits) != CCUS_ID_LENGTH:
         raise _length_error(digits, kind)
     return digits
+
+
+def id_candidate(value: str, kind: str = "worker") -> str | None:
+    """Return the 14 digits to offer for a value refused as a card number or as 13 digits."""
+    try:
+        validate_ccus_id(value, kind=kind)
+    except ValidationError as error:
+        if error.code in ("card_number", "leading_zero"):
+            return error.params["reading"]
+    return None
+
+
+def excel_id_warnings(value: str, *, number_cell: bool = False) -> list[SoftWarning]:
+    """Warn when an accepted ID came through a number cell or exponent text and may be rounded."""
+    digits = normalize_ccus_id(value)
+    exponent = _exponent(digits)
+    number_cell = number_cell or digits != normalize_digits(value)
+    if exponent:
+        digits = exponent[0]
+    if len(digits) != CCUS_ID_LENGTH or not _is_ascii_digits(digits):
+        return []
+    short = exponent is not None and exponent[1] < CCUS_ID_LENGTH
+    if not (short or ((number_cell or exponent) and digits.endswith("0" * ROUNDED_ZEROS))):
+        return []
+    message = _(
+        "%(digits)s came from a number in Excel and ends in zeros: Excel may have rounded the "
+        "last digits. Check the ID on the CCUS card or the completion notice."
+    ) % {"digits": digits}
+    return [SoftWarning("excel_rounded", str(message))]
 
 
 @deconstructible
@@ -163,27 +195,6 @@ class CcusIdValidator:
         return hash((type(self).__name__, self.kind))
 
 
-_email_syntax = EmailValidator()
-
-
-def validate_registered_email(value: str) -> str:
-    """Return the address with full-width characters made ASCII, or raise if it is malformed."""
-    address = unicodedata.normalize("NFKC", value or "").strip()
-    try:
-        _email_syntax(address)
-    except ValidationError as error:
-        raise ValidationError(
-            _("This is not an email address. Enter it in the form name@example.jp."),
-            code="invalid",
-        ) from error
-    return address
-
-
-def email_index_value(value: str) -> str:
-    """Return the form of an address compared for equality: NFKC, trimmed, lower case."""
-    return unicodedata.normalize("NFKC", value or "").strip().lower()
-
-
 def security_code_warnings(value: str) -> list[SoftWarning]:
     """Warn when a security code is not 4 digits (CCUS codes are, as far as is known)."""
     digits = normalize_digits(value)
@@ -196,39 +207,33 @@ def security_code_warnings(value: str) -> list[SoftWarning]:
     return [SoftWarning("security_code_format", str(message))]
 
 
-def hint_looks_like_code(hint: str) -> bool:
-    """Tell whether a hint is itself 4 digits, i.e. the security code rather than a hint."""
-    digits = normalize_digits(hint)
-    return len(digits) == SECURITY_CODE_LENGTH and _is_ascii_digits(digits)
+def normalize_security_code(value: str) -> str:
+    """Return a security code as stored: ASCII digits (０１２３ → 0123), no spaces or dashes."""
+    return normalize_digits(value)
 
 
-def hint_warnings(hint: str) -> list[SoftWarning]:
-    """Warn when the hint is probably the security code itself."""
-    if not hint_looks_like_code(hint):
+# Runs of digits, allowing the spaces and dashes people put between them.
+_DIGIT_RUNS = re.compile(r"[0-9](?:[\s\-ー－]*[0-9])*")
+
+
+def hint_looks_like_code(hint: str, code: str | None = None) -> bool:
+    """Tell whether a hint holds the security code: 4 digits anywhere in it, or the code itself."""
+    text = strip_invisible(unicodedata.normalize("NFKC", hint or ""))
+    runs = [re.sub(r"[^0-9]", "", run) for run in _DIGIT_RUNS.findall(text)]
+    if any(len(run) == SECURITY_CODE_LENGTH for run in runs):
+        return True
+    stored = normalize_security_code(code or "")
+    return len(stored) == SECURITY_CODE_LENGTH and any(stored in run for run in runs)
+
+
+def hint_warnings(hint: str, code: str | None = None) -> list[SoftWarning]:
+    """Warn when the hint probably holds the security code itself."""
+    if not hint_looks_like_code(hint, code):
         return []
     message = _(
-        "This hint is 4 digits, so it is probably the security code itself. Enter it in the "
-        "security code field instead, where it stays masked until someone reveals it, and keep "
-        "the hint for a reminder of where the code is."
+        "This hint holds 4 digits, so it probably holds the security code itself. Enter the code "
+        "in the security code field instead, where it stays masked until someone reveals it, "
+        "and keep the hint for a reminder of where the code is. Until then only owners and "
+        "admins can show this hint."
     )
     return [SoftWarning("hint_is_code", str(message))]
-
-
-def _parent_domains(address: str) -> set[str]:
-    """Return the domain of an address and every parent domain of it, in lower case."""
-    _local, at, domain = email_index_value(address).rpartition("@")
-    if not at:
-        return set()
-    parts = domain.rstrip(".").split(".")
-    return {".".join(parts[i:]) for i in range(len(parts))}
-
-
-def email_warnings(value: str) -> list[SoftWarning]:
-    """Warn when the address is at a mobile carrier, whose filters often drop mail from PCs."""
-    if not _parent_domains(value) & MOBILE_CARRIER_DOMAINS:
-        return []
-    message = _(
-        "This is a mobile-phone address. Carriers often block mail sent from PCs, so the CCUS "
-        "password-reset mail may not arrive: allow mail from ccus.jp or use another address."
-    )
-    return [SoftWarning("mobile_carrier", str(message))]

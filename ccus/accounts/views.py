@@ -73,7 +73,9 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "account": account,
         "secrets": [(f, getattr(account, f.name)) for f in secrets],
         "revealable": {
-            f.name for f in encrypted_fields(model) if membership.has_role(reveal_role(f.name))
+            f.name
+            for f in encrypted_fields(model)
+            if membership.has_role(reveal_role(f.name, account))
         },
         "warnings": account_warnings(account),
         "can_edit": membership.has_role(Role.STAFF),

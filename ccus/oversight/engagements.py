@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ccus.accounts.validators import SoftWarning, normalize_digits
+from ccus.accounts.text import normalize_digits
+from ccus.accounts.validators import SoftWarning
 from ccus.oversight.models import Engagement, Site
 from vault.audit.services import audit_record
 from vault.auth.models import User

@@ -95,14 +95,43 @@ ID_INQUIRY_QUESTIONS = [
 
 ANSWERS = {
     "yes_id_on_record": _("Yes: the vault holds an ID for this account."),
-    "unknown": _("Not known: answer “cannot check / don't know”; CCUS still guides you."),
+    "yes_expiry_on_record": _("Yes: the vault holds the expiry date of this registration."),
+    "yes_card": _("Yes: the CCUS card was issued, so the registration is complete."),
+    "yes_notice": _("Yes: the registration-complete notice is at hand."),
+    "registration_yes": _("Yes (as you answered)."),
+    "registration_no": _(
+        "No (as you answered): there is no ID yet, so the inquiry cannot give one. Finish the "
+        "registration with the application login (申請用ログインID) that CCUS sent by email."
+    ),
     "company_id": "事業者ID",
     "worker_id": "技能者ID",
     "yes": _("Yes"),
     "no": _("No (cannot check)"),
-    "email_on_record": _("The vault has a registered email on record: compare it with CCUS."),
+    "responsible_email_on_record": _(
+        "The vault holds the email of the 登録責任者 %(person)s (%(email)s), confirmed on "
+        "%(date)s. If that inbox still receives mail, answer that it has not changed; if it "
+        "does not, answer that it changed."
+    ),
+    "responsible_email_unconfirmed": _(
+        "The vault holds the email of the 登録責任者 %(person)s (%(email)s), never confirmed. "
+        "If that inbox still receives mail, answer that it has not changed; if it does not, "
+        "answer that it changed."
+    ),
+    "responsible_email_unknown": _(
+        "Not known: the vault has no email of the 登録責任者. Answer “cannot check”."
+    ),
     "security_code_on_record": _("Yes: it is saved in the vault."),
 }
+# Asked of the person when the vault cannot answer 「新規登録は完了していますか」 itself.
+REGISTRATION_QUESTION = _(
+    "The vault cannot tell whether the CCUS registration was completed. Was it? It was if "
+    "CCUS sent the registration-complete notice (postcard or email) or the CCUS card."
+)
+INITIAL_PASSWORD = _(
+    "A password that was never changed is still the initial password printed on the "
+    "registration-complete notice (the postcard or email; for a worker also the card mount). "
+    "Try it first: the initial password saved in the vault is below."
+)
 
 # Each path: a title and the steps, in order.
 PATHS = {

@@ -27,6 +27,8 @@ class RecoveryCase(models.Model):
     missing = models.JSONField(_("what was missing"), default=list)
     have = models.JSONField(_("what was at hand"), default=list)
     path = models.CharField(_("path"), max_length=30)
+    # What the person answered where the vault could not: {"registration_complete": "yes"}.
+    answers = models.JSONField(default=dict, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

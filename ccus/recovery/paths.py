@@ -3,9 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ccus.accounts.kinds import kind_of
-from ccus.accounts.models import CcusAccount
+from ccus.accounts.models import CcusAccount, Company
 from ccus.recovery import guide
+from vault.crypto.masking import mask_email
 
 
 def choose_path(kind: str, missing: set[str], have: set[str], *, id_on_record: bool) -> str:
@@ -28,22 +31,59 @@ def id_printed_on(kind: str, have: set[str]) -> list:
     return [text for thing, text in guide.ID_PRINTED_ON[kind].items() if thing in have]
 
 
-def id_inquiry_answers(account: CcusAccount, have: set[str]) -> list[tuple[str, str]]:
-    """Answer the five questions of inquiry choice d from the vault, where it can."""
-    answers = guide.ANSWERS
-    kind = kind_of(account)
-    by_key = {
-        "registration_complete": answers["yes_id_on_record"]
-        if account.ccus_id_index
-        else answers["unknown"],
-        "id_kind": answers[f"{kind}_id"],
-        "notice_email": answers["yes"] if "completion_email" in have else answers["no"],
-        "email_changed": answers["email_on_record"] if account.email_index else answers["unknown"],
-        "security_code": answers["security_code_on_record"]
-        if account.security_code
-        else answers["no"],
+def _registration_evidence(account: CcusAccount, have: set[str]) -> str | None:
+    """Return the key of what shows that the CCUS registration was completed, if anything."""
+    expiry = getattr(account, "registration_expires_on", None) or getattr(
+        account, "card_expires_on", None
+    )
+    if account.ccus_id_index:
+        return "yes_id_on_record"
+    if expiry:
+        return "yes_expiry_on_record"
+    if "card" in have:
+        return "yes_card"
+    if have & {"postcard", "completion_email"}:
+        return "yes_notice"
+    return None
+
+
+def registration_answer(account: CcusAccount, have: set[str], answered: dict) -> str | None:
+    """Answer 「新規登録は完了していますか」 from the vault, else from the person; None: ask."""
+    evidence = _registration_evidence(account, have)
+    if evidence:
+        return str(guide.ANSWERS[evidence])
+    given = answered.get("registration_complete")
+    return str(guide.ANSWERS[f"registration_{given}"]) if given in ("yes", "no") else None
+
+
+def responsible_email_answer(account: CcusAccount) -> str:
+    """Answer the question on the 登録責任者's email (where CCUS re-sends the notice)."""
+    company = account if isinstance(account, Company) else account.company
+    if company is None or not company.email_index:
+        return str(guide.ANSWERS["responsible_email_unknown"])
+    params = {
+        "person": company.responsible_person or company.name,
+        "email": mask_email(company.registered_email),
     }
-    return [(question, str(by_key[key])) for key, question in guide.ID_INQUIRY_QUESTIONS]
+    if company.last_confirmed_at is None:
+        return str(guide.ANSWERS["responsible_email_unconfirmed"]) % params
+    day = timezone.localtime(company.last_confirmed_at).strftime("%Y-%m-%d")
+    return str(guide.ANSWERS["responsible_email_on_record"]) % {**params, "date": day}
+
+
+def id_inquiry_answers(
+    account: CcusAccount, have: set[str], answered: dict | None = None
+) -> list[tuple[str, str, str | None]]:
+    """Answer the five questions of inquiry choice d: (key, question, answer or None to ask)."""
+    answers = guide.ANSWERS
+    by_key = {
+        "registration_complete": registration_answer(account, have, answered or {}),
+        "id_kind": str(answers[f"{kind_of(account)}_id"]),
+        "notice_email": str(answers["yes" if "completion_email" in have else "no"]),
+        "email_changed": responsible_email_answer(account),
+        "security_code": str(answers["security_code_on_record" if account.security_code else "no"]),
+    }
+    return [(key, question, by_key[key]) for key, question in guide.ID_INQUIRY_QUESTIONS]
 
 
 @dataclass

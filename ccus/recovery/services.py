@@ -68,6 +68,14 @@ def recovery_complete(
 
 
 @transaction.atomic
+def recovery_answer(*, case: RecoveryCase, answers: dict[str, str]) -> RecoveryCase:
+    """Keep what the person answered where the vault could not (no secret is ever kept here)."""
+    case.answers = {**case.answers, **answers}
+    case.save(update_fields=["answers"])
+    return case
+
+
+@transaction.atomic
 def handover_record(
     *, worker: Worker, step: str, done_on: datetime.date, note: str, actor, request: HttpRequest
 ) -> HandoverStep:

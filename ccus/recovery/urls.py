@@ -29,4 +29,5 @@ urlpatterns = [
     path("recovery/<uuid:uuid>/", views.recovery_case_view, name="recovery-case"),
     path("recovery/<uuid:uuid>/show/", views.recovery_reveal_view, name="recovery-reveal"),
     path("recovery/<uuid:uuid>/done/", views.recovery_done_view, name="recovery-done"),
+    path("recovery/<uuid:uuid>/answer/", views.recovery_answer_view, name="recovery-answer"),
 ]

@@ -3,7 +3,6 @@
 import datetime
 import statistics
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,18 +10,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ccus.accounts.forms import DATE_WIDGET
 from ccus.accounts.kinds import KIND, kind_of
 from ccus.accounts.models import CcusAccount, Worker
 from ccus.accounts.reveal import reveal_role, reveal_value
 from ccus.recovery import guide
-from ccus.recovery.models import HandoverStep, RecoveryCase
+from ccus.recovery.forms import DoneForm, HandoverForm, RegistrationAnswerForm, StartForm
+from ccus.recovery.models import RecoveryCase
 from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
-from ccus.recovery.services import handover_record, recovery_complete, recovery_start
+from ccus.recovery.services import (
+    handover_record,
+    recovery_answer,
+    recovery_complete,
+    recovery_start,
+)
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields
 from vault.firms.models import Role
@@ -34,7 +37,7 @@ PATH_SECRETS = {
     "id_where_printed": [],
     "inquiry_id": [],
     "inquiry_email": ["ccus_id", "address", "phone", "birth_date", "registered_email"],
-    "password_reset": ["ccus_id", "registered_email"],
+    "password_reset": ["ccus_id", "registered_email", "initial_password"],
     "security_code": ["security_code"],
 }
 SHEET_SECRETS = [
@@ -43,43 +46,10 @@ SHEET_SECRETS = [
 ]  # fmt: skip
 
 
-class StartForm(forms.Form):
-    missing = forms.MultipleChoiceField(
-        label=gettext_lazy("What is missing?"),
-        choices=list(guide.MISSING.items()),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one thing that is missing.")},
-    )
-    have = forms.MultipleChoiceField(
-        label=gettext_lazy("What do you still have?"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, kind: str, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["have"].choices = [(k, guide.HAVE[k]) for k in guide.HAVE_FOR_KIND[kind]]
-
-
-class DoneForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("New password (as set in CCUS)"), required=False, max_length=200
-    )
-    registered_email = forms.CharField(
-        label=gettext_lazy("New registered email (if it changed)"), required=False, max_length=254
-    )
-
-
-class HandoverForm(forms.Form):
-    step = forms.ChoiceField(choices=HandoverStep.Step.choices, widget=forms.HiddenInput)
-    done_on = forms.DateField(label=gettext_lazy("Done on"), widget=DATE_WIDGET)
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
-
-
 def _allowed(request: HttpRequest, account: CcusAccount, fields: list[str]) -> list[str]:
     membership = request._record_membership
     model_fields = {f.name for f in encrypted_fields(type(account))}
-    return [f for f in fields if f in model_fields and membership.has_role(reveal_role(f))]
+    return [f for f in fields if f in model_fields and membership.has_role(reveal_role(f, account))]
 
 
 def _reveal(request: HttpRequest, account: CcusAccount, fields: list[str], action: str) -> dict:
@@ -108,25 +78,44 @@ def recovery_start_view(request: HttpRequest, model: type[CcusAccount], uuid) ->
     return render(request, "ccus/recovery/start.html", context)
 
 
-def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done_form) -> dict:
+def _typed_items(case: RecoveryCase, data) -> dict[str, str]:
+    """Return what the person typed into choice c's items (kept across the reveal)."""
+    names = {item.typed for item in guide.EMAIL_INQUIRY_ITEMS[case.kind] if item.typed}
+    return {name: data[name][:500] for name in names if name in data}
+
+
+def _needed(case: RecoveryCase) -> list[str]:
+    """Return the secrets the case's path needs, with the initial password when it is lost."""
+    needed = list(PATH_SECRETS[case.path])
+    if "password" in case.missing and "initial_password" not in needed:
+        needed.append("initial_password")
+    return needed
+
+
+def _case_context(
+    request: HttpRequest, case: RecoveryCase, revealed: dict, done_form, typed=None
+) -> dict:
     account, kind = case.account, case.kind
     have = set(case.have)
     membership = request._record_membership
     contact = {
         "contact_company": membership.organization.name,
         "contact_person": request.user.full_name or request.user.email,
+        **(typed or {}),
     }
     stored = {f.name for f in encrypted_fields(type(account))}
-    needed = [f for f in PATH_SECRETS[case.path] if f in stored]
+    needed = [f for f in _needed(case) if f in stored]
     # The email path shows its secrets inside the item list instead.
-    listed = [] if case.path == "inquiry_email" else needed
+    listed = [f for f in needed if case.path != "inquiry_email" or f == "initial_password"]
+    answers = id_inquiry_answers(account, have, case.answers) if case.path == "inquiry_id" else []
     return {
         "case": case,
         "account": account,
         "kind": KIND[type(account)],
         "path": guide.PATHS[case.path],
         "printed_on": id_printed_on(kind, have) if case.path == "id_where_printed" else [],
-        "answers": id_inquiry_answers(account, have) if case.path == "inquiry_id" else [],
+        "answers": answers,
+        "answer_form": RegistrationAnswerForm() if any(a is None for *_, a in answers) else None,
         "items": email_inquiry_items(account, revealed=revealed, contact=contact)
         if case.path == "inquiry_email"
         else [],
@@ -135,6 +124,8 @@ def _case_context(request: HttpRequest, case: RecoveryCase, revealed: dict, done
             for f in listed
             if getattr(account, f) not in (None, "")
         ],
+        "initial_password_step": "initial_password" in listed
+        and getattr(account, "initial_password", None) not in (None, ""),
         "revealable": bool(_allowed(request, account, needed)),
         "revealed": revealed,
         "guide": guide,
@@ -150,7 +141,7 @@ def _get_case(request: HttpRequest, uuid) -> RecoveryCase:
 def recovery_case_view(request: HttpRequest, uuid) -> HttpResponse:
     """Show the one path to follow, with the vault's data filled in (secrets masked)."""
     case = _get_case(request, uuid)
-    context = _case_context(request, case, {}, DoneForm())
+    context = _case_context(request, case, {}, DoneForm(path=case.path))
     return render(request, "ccus/recovery/case.html", context)
 
 
@@ -161,10 +152,10 @@ def recovery_reveal_view(request: HttpRequest, uuid) -> HttpResponse:
     case = _get_case(request, uuid)
     if not recently_reauthenticated(request):
         return reauth_redirect(request, reverse("ccus:recovery-case", args=[case.uuid]))
-    revealed = _reveal(request, case.account, PATH_SECRETS[case.path], "secret.reveal")
-    response = render(
-        request, "ccus/recovery/case.html", _case_context(request, case, revealed, DoneForm())
-    )
+    revealed = _reveal(request, case.account, _needed(case), "secret.reveal")
+    typed = _typed_items(case, request.POST)
+    context = _case_context(request, case, revealed, DoneForm(path=case.path), typed)
+    response = render(request, "ccus/recovery/case.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -173,7 +164,7 @@ def recovery_reveal_view(request: HttpRequest, uuid) -> HttpResponse:
 def recovery_done_view(request: HttpRequest, uuid) -> HttpResponse:
     """Save the new password or registered email, confirm the account and close the case."""
     case = _get_case(request, uuid)
-    form = DoneForm(request.POST)
+    form = DoneForm(request.POST, path=case.path)
     if form.is_valid():
         try:
             recovery_complete(
@@ -186,6 +177,18 @@ def recovery_done_view(request: HttpRequest, uuid) -> HttpResponse:
             return redirect(f"ccus:{KIND[type(case.account)]}-detail", uuid=case.account.uuid)
     context = _case_context(request, case, {}, form)
     return render(request, "ccus/recovery/case.html", context, status=200)
+
+
+@require_POST
+def recovery_answer_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Keep the person's answer to a question of choice d that the vault cannot answer."""
+    case = _get_case(request, uuid)
+    form = RegistrationAnswerForm(request.POST)
+    if form.is_valid():
+        recovery_answer(case=case, answers=form.cleaned_data)
+    else:
+        messages.error(request, _("Choose yes or no."))
+    return redirect(f"{reverse('ccus:recovery-case', args=[case.uuid])}#answers")
 
 
 @never_cache

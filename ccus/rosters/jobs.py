@@ -4,8 +4,9 @@ import base64
 import logging
 from collections import Counter
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ccus.rosters.importer import roster_import
 from ccus.rosters.models import ImportJob, ImportMapping
@@ -16,6 +17,22 @@ from vault.firms.models import Organization
 log = logging.getLogger(__name__)
 # Files up to this many rows are imported during the request; larger ones by a Celery task.
 INLINE_ROWS = 1_000
+# Why a job failed, as stored in ImportJob.error, and what the person reads.
+FAILURES = {
+    "id_taken": _(
+        "While the file was being imported, one of its IDs was saved on another account. "
+        "Nothing was changed: upload the file again to see which row it is."
+    ),
+    "failed": _(
+        "The import stopped because of an error in the vault, and nothing was changed. "
+        "Upload the file again; if it happens again, tell the person who runs the vault."
+    ),
+}
+
+
+def failure_message(job: ImportJob) -> str:
+    """Return the Japanese reason a job failed (never an exception's name)."""
+    return str(FAILURES.get(job.error, FAILURES["failed"])) if job.error else ""
 
 
 def import_job_create(
@@ -51,7 +68,25 @@ def job_sheet(job: ImportJob) -> tuple[Sheet, dict[int, str]]:
 def job_preview(job: ImportJob) -> tuple[Sheet, dict[int, str], list[RowResult]]:
     """Check every row of the job's file without writing anything."""
     sheet, mapping = job_sheet(job)
-    return sheet, mapping, check_rows(job.organization, sheet, mapping, job.kind)
+    results = check_rows(job.organization, sheet, mapping, job.kind, job.accepted_ids)
+    return sheet, mapping, results
+
+
+def offered_ids(job: ImportJob) -> dict[int, str]:
+    """Return the 14-digit IDs the preview offers, by row number (13 digits, card numbers)."""
+    _sheet, _mapping, results = job_preview(job)
+    return {r.number: r.candidate for r in results if r.candidate}
+
+
+@transaction.atomic
+def job_accept_ids(*, job: ImportJob, chosen: dict[int, str]) -> int:
+    """Accept offered IDs the person chose, by row; return how many were accepted."""
+    offered = offered_ids(job)
+    accepted = {str(row): value for row, value in chosen.items() if offered.get(row) == value}
+    if accepted:
+        job.accepted_ids = {**job.accepted_ids, **accepted}
+        job.save(update_fields=["accepted_ids"])
+    return len(accepted)
 
 
 @transaction.atomic
@@ -80,13 +115,12 @@ def job_run(job_id: int, request: HttpRequest | None = None) -> Counter | None:
             organization=job.organization, results=results, actor=job.created_by,
             request=request, filename=job.filename, model=MODELS[job.kind],
         )  # fmt: skip
-    except Exception as error:
-        ImportJob.objects.filter(id=job_id).update(
-            status=ImportJob.Status.FAILED, error=type(error).__name__[:300]
-        )
+    except Exception as error:  # any failure leaves the vault as it was; say so in Japanese
+        reason = "id_taken" if isinstance(error, IntegrityError) else "failed"
+        ImportJob.objects.filter(id=job_id).update(status=ImportJob.Status.FAILED, error=reason)
         # The type only: a database error's text can quote the row it failed on.
         log.error("import_job=%s failed=true error=%s", job_id, type(error).__name__)
-        raise
+        return None
     ImportJob.objects.filter(id=job_id).update(
         status=ImportJob.Status.DONE, progress=100, counts=dict(counts), content=None
     )

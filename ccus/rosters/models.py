@@ -31,10 +31,12 @@ class ImportJob(models.Model):
     # The file as uploaded, base64, encrypted: rosters hold birth dates and emails.
     content = EncryptedTextField(null=True, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    # IDs a person accepted in the preview, by row number of the file: {"7": "01234567890123"}.
+    accepted_ids = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     progress = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)  # a code of jobs.FAILURES
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()

@@ -3,14 +3,23 @@
 import csv
 import datetime
 import io
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
+from vault.spreadsheets import unsafe_cell
+
 ENCODINGS = {"utf-8-sig": "UTF-8", "cp932": "Shift_JIS (CP932)"}
 MAX_ROWS = 20_000
+
+
+class NumberText(str):
+    """The text of a cell that the file holds as a number (Excel may have changed its digits)."""
+
+    __slots__ = ()
 
 
 @dataclass
@@ -20,6 +29,16 @@ class Sheet:
     header: list[str]
     rows: list[list]
     encoding: str = ""
+    # The row number of each data row as Excel shows it (blank rows counted, header included).
+    numbers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.numbers:
+            self.numbers = list(range(2, len(self.rows) + 2))
+
+    def row(self, number: int) -> list:
+        """Return the cells of the data row with this row number."""
+        return self.rows[self.numbers.index(number)]
 
 
 def detect_encoding(data: bytes) -> str:
@@ -41,7 +60,9 @@ def _read_csv(data: bytes, encoding: str) -> list[list]:
             params={"encoding": ENCODINGS.get(encoding, encoding)},
         ) from error
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return [
+            [unsafe_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))
+        ]
     except csv.Error as error:
         raise ValidationError(
             _("The CSV file is damaged (%(reason)s). Save it again from Excel as CSV."),
@@ -57,9 +78,13 @@ def _cell(value) -> object:
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return NumberText(int(value))
+    if isinstance(value, int | float):
+        return NumberText(value)
+    return unsafe_cell(str(value))
 
 
 def _read_xlsx(data: bytes) -> list[list]:
@@ -74,6 +99,16 @@ def _read_xlsx(data: bytes) -> list[list]:
         ) from error
 
 
+def _is_blank(row: list) -> bool:
+    return not any(str(cell).strip() for cell in row)
+
+
+def _is_row_number_only(row: list) -> bool:
+    """Tell whether a row holds nothing but a row number (a numbered row of a template)."""
+    filled = [unicodedata.normalize("NFKC", str(c)).strip() for c in row if str(c).strip()]
+    return len(filled) == 1 and filled[0].isascii() and filled[0].isdigit() and len(filled[0]) < 6
+
+
 def read_roster(data: bytes, filename: str, encoding: str = "") -> Sheet:
     """Read the first sheet or the CSV text; drop empty rows; refuse an empty or huge file."""
     if filename.lower().endswith(".xlsx"):
@@ -81,20 +116,21 @@ def read_roster(data: bytes, filename: str, encoding: str = "") -> Sheet:
     else:
         used = encoding or detect_encoding(data)
         rows = _read_csv(data, used)
-    rows = [row for row in rows if any(str(cell).strip() for cell in row)]
-    if len(rows) < 2:
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if not _is_blank(row)]
+    if len(numbered) < 2:
         raise ValidationError(
             _("The file has no rows under the header. Check that the first row holds the "
               "column names and the workers follow."),
             code="empty",
         )  # fmt: skip
-    if len(rows) > MAX_ROWS + 1:
+    if len(numbered) > MAX_ROWS + 1:
         raise ValidationError(
             _("The file has more than %(max)s rows. Split it into smaller files."),
             code="too_many_rows",
             params={"max": MAX_ROWS},
         )
-    header = [str(cell).strip() for cell in rows[0]]
+    header = [str(cell).strip() for cell in numbered[0][1]]
     width = len(header)
-    body = [(list(row) + [""] * width)[:width] for row in rows[1:]]
-    return Sheet(header, body, used)
+    body = [(n, row) for n, row in numbered[1:] if not _is_row_number_only(row)]
+    cells = [(list(row) + [""] * width)[:width] for _n, row in body]
+    return Sheet(header, cells, used, [n for n, _row in body])

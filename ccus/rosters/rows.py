@@ -1,37 +1,41 @@
 """Check each roster row: Japanese headers, IDs, dates (西暦 or 和暦), duplicates, updates."""
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ccus.accounts.dates import parse_date
 from ccus.accounts.lookup import ccus_id_index
 from ccus.accounts.models import Company, Worker
-from ccus.accounts.validators import normalize_ccus_id, validate_ccus_id, validate_registered_email
+from ccus.accounts.text import normalize_kana
+from ccus.rosters.cells import CellReading, read_cell
 from vault.firms.models import Organization
 
-# Header as people write it (after NFKC, without spaces) -> worker field.
+# Headings as firms and CCUS's own forms write them -> field. Compared by header_key: NFKC,
+# katakana for hiragana, without spaces, brackets or dots, so 生年月日（西暦）, 技能者ＩＤ,
+# ｷｬﾘｱｱｯﾌﾟID, 「ふりがな」 and フリガナ are all recognised.
+_KANA = ["フリガナ", "カナ", "ヨミガナ", "氏名(フリガナ)", "氏名(カナ)", "氏名カナ", "カナ氏名"]
 HEADERS = {
     "氏名": "name", "名前": "name", "技能者氏名": "name", "氏名(漢字)": "name",
-    "氏名・名称": "name",
-    "フリガナ": "name_kana", "ふりがな": "name_kana", "カナ": "name_kana",
-    "氏名(カナ)": "name_kana",
+    "氏名・名称": "name", "技能者名": "name",
+    **dict.fromkeys(_KANA, "name_kana"), "技能者氏名(カナ)": "name_kana",
     "技能者ID": "ccus_id", "CCUSID": "ccus_id", "キャリアアップID": "ccus_id",
-    "生年月日": "birth_date",
+    "建設キャリアアップID": "ccus_id", "技能者番号": "ccus_id",
+    "生年月日": "birth_date", "生年月日(西暦)": "birth_date",
     "メールアドレス": "registered_email", "登録メールアドレス": "registered_email",
-    "メール": "registered_email",
+    "メール": "registered_email", "登録済メールアドレス": "registered_email",
     "カード有効期限": "card_expires_on", "有効期限": "card_expires_on",
+    "カードの有効期限": "card_expires_on",
     "所属事業者ID": "company_ccus_id", "事業者ID": "company_ccus_id",
-    "電話番号": "phone", "電話": "phone", "住所": "address", "レベル": "level",
+    "電話番号": "phone", "電話": "phone", "登録電話番号": "phone", "住所": "address",
+    "登録住所": "address", "レベル": "level", "能力評価レベル": "level",
 }  # fmt: skip
 COMPANY_HEADERS = {
     "事業者名": "name", "会社名": "name", "商号": "name", "名称": "name", "氏名・名称": "name",
-    "フリガナ": "name_kana", "ふりがな": "name_kana", "事業者ID": "ccus_id",
-    "登録責任者": "responsible_person", "メールアドレス": "registered_email",
-    "登録メールアドレス": "registered_email", "所在地": "address", "住所": "address",
+    **dict.fromkeys([*_KANA, "事業者名(フリガナ)", "事業者名(カナ)", "事業者名カナ"], "name_kana"),
+    "事業者ID": "ccus_id", "登録責任者": "responsible_person",
+    "メールアドレス": "registered_email", "登録メールアドレス": "registered_email",
+    "登録済メールアドレス": "registered_email", "所在地": "address", "住所": "address",
     "電話番号": "phone", "登録有効期限": "registration_expires_on",
     "事業者登録の有効期限": "registration_expires_on", "有効期限": "registration_expires_on",
 }  # fmt: skip
@@ -41,13 +45,13 @@ FIELDS_BY_KIND = {
     "company": ["name", "name_kana", "ccus_id", "responsible_person", "registered_email",
                 "address", "phone", "registration_expires_on"],
 }  # fmt: skip
-DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
 MODELS = {"worker": Worker, "company": Company}
+_HEADING_NOISE = re.compile(r"[\s()\[\]{}<>【】「」『』〔〕〈〉《》・.:：*＊※]+")
 
 
 def header_key(text: str) -> str:
-    """Return a header as compared: NFKC, no spaces, upper-case Latin letters."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
+    """Return a heading as compared: NFKC, katakana, no spaces, brackets or dots, upper case."""
+    return _HEADING_NOISE.sub("", normalize_kana(str(text))).upper()
 
 
 _KNOWN = {
@@ -69,92 +73,88 @@ def map_headers(
     return mapping
 
 
-def _text(value) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip() if value != "" else ""
-
-
 @dataclass
 class RowResult:
-    """One data row: its values, what importing it would do, and the errors per column."""
+    """One data row: its values, what importing it would do, the errors and warnings per column."""
 
-    number: int
+    number: int  # the row as Excel shows it
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
-    action: str = "new"  # new | update | duplicate | error
+    warnings: dict = field(default_factory=dict)
+    candidate: str | None = None  # a 14-digit ID the person may accept for this row
+    action: str = "new"  # new | update | unchanged | duplicate | error
     existing_id: int | None = None
 
 
-def _check_cell(name: str, raw, values: dict, errors: dict, kind: str) -> None:
-    if isinstance(raw, str) and raw.strip().startswith("="):
-        errors[name] = _("This cell holds a formula. Paste it as a value and upload again.")
-        return
-    try:
-        if name in DATE_FIELDS:
-            values[name] = parse_date(raw)
-        elif name in ("ccus_id", "company_ccus_id"):
-            text = _text(raw)
-            id_kind = "company" if name == "company_ccus_id" else kind
-            values[name] = validate_ccus_id(text, kind=id_kind) if normalize_ccus_id(text) else None
-        elif name == "registered_email":
-            text = _text(raw)
-            values[name] = validate_registered_email(text) if text else None
-        elif name == "level":
-            text = _text(raw)
-            if text and text not in {"1", "2", "3", "4"}:
-                raise ValidationError(_("The level is 1, 2, 3 or 4."), code="level")
-            values[name] = int(text) if text else None
-        else:
-            values[name] = _text(raw)
-    except ValidationError as error:
-        errors[name] = " ".join(error.messages)
-
-
 def check_rows(
-    organization: Organization, sheet, mapping: dict[int, str], kind: str = "worker"
+    organization: Organization,
+    sheet,
+    mapping: dict[int, str],
+    kind: str = "worker",
+    accepted_ids: dict | None = None,
 ) -> list[RowResult]:
     """Check every row and say what importing it would do, in a few queries for the file."""
+    accepted_ids = accepted_ids or {}
     results = []
-    for number, row in enumerate(sheet.rows, start=2):
-        result = RowResult(number)
+    for number, row in zip(sheet.numbers, sheet.rows, strict=True):
+        reading = CellReading()
         for position, name in mapping.items():
-            _check_cell(name, row[position], result.values, result.errors, kind)
+            read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)))
+        result = RowResult(number, reading.values, reading.errors, reading.warnings)
+        result.candidate = reading.candidate
         if not result.values.get("name") and "name" not in result.errors:
             result.errors["name"] = _("The name is empty.")
         results.append(result)
+    _link_companies(organization, results, kind)
     _classify(organization, results, MODELS[kind])
     return results
 
 
-def _classify(organization: Organization, results: list[RowResult], model) -> None:
-    """Mark updates (ID already in the vault), duplicates within the file, and errors."""
-    indexes = {
-        r.number: ccus_id_index(organization, r.values["ccus_id"])
-        for r in results if r.values.get("ccus_id")
-    }  # fmt: skip
-    existing = dict(
-        Worker.objects.filter(
-            organization=organization, ccus_id_index__in=set(indexes.values())
+def _link_companies(organization: Organization, results: list[RowResult], kind: str) -> None:
+    """Turn each worker row's 所属事業者ID into the business account it names."""
+    company_ids = {r.values["company_ccus_id"] for r in results if r.values.get("company_ccus_id")}
+    if kind != "worker" or not company_ids:
+        return
+    indexes = {ccus_id_index(organization, value): value for value in company_ids}
+    companies = {
+        indexes[index]: pk
+        for index, pk in Company.objects.filter(
+            organization=organization, ccus_id_index__in=list(indexes)
         ).values_list("ccus_id_index", "id")
-    )
-    company_ids = {
-        ccus_id_index(organization, r.values["company_ccus_id"]): r.values["company_ccus_id"]
-        for r in results if r.values.get("company_ccus_id")
-    }  # fmt: skip
-    companies = dict(
-        Company.objects.filter(
-            organization=organization, ccus_id_index__in=set(company_ids)
-        ).values_list("ccus_id_index", "id")
-    )
-    seen = {}
+    }
     for result in results:
         company_id = result.values.pop("company_ccus_id", None)
         if company_id:
-            found = companies.get(ccus_id_index(organization, company_id))
+            found = companies.get(company_id)
             if found is None:
                 result.errors["company_ccus_id"] = _(
                     "No business account with this 事業者ID is in the vault. Add it first."
                 )
             result.values["company_id"] = found
+
+
+def _unchanged(account, values: dict) -> bool:
+    """Tell whether every filled cell of a row equals what the vault holds already."""
+    return all(getattr(account, name) == value for name, value in values.items() if value)
+
+
+def _classify(organization: Organization, results: list[RowResult], model) -> None:
+    """Mark updates and unchanged rows (ID in the vault), duplicates in the file, and errors."""
+    indexes = {
+        r.number: ccus_id_index(organization, r.values["ccus_id"])
+        for r in results if r.values.get("ccus_id") and not r.errors
+    }  # fmt: skip
+    for result in results:
+        result.values.pop("company_ccus_id", None)
+    fields = {"company" if name == "company_id" else name for r in results for name in r.values}
+    existing = {
+        account.ccus_id_index: account
+        for account in model.objects.filter(
+            organization=organization, ccus_id_index__in=set(indexes.values())
+        ).only("id", "ccus_id_index", *fields)
+    }
+    seen = {}
+    for result in results:
         index = indexes.get(result.number)
         if result.errors:
             result.action = "error"
@@ -162,6 +162,8 @@ def _classify(organization: Organization, results: list[RowResult], model) -> No
             result.action = "duplicate"
             result.errors["ccus_id"] = _("The same ID is on row %(row)s.") % {"row": seen[index]}
         elif index and index in existing:
-            result.action, result.existing_id = "update", existing[index]
+            account = existing[index]
+            result.existing_id = account.id
+            result.action = "unchanged" if _unchanged(account, result.values) else "update"
         if index and index not in seen:
             seen[index] = result.number

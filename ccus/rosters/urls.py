@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/<uuid:uuid>/mapping/", views.import_mapping, name="import-mapping"),
     path("imports/<uuid:uuid>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<uuid:uuid>/errors/", views.import_errors, name="import-errors"),
+    path("imports/<uuid:uuid>/accept/", views.import_accept_id, name="import-accept"),
 ]

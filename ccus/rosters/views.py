@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,16 @@ from django.views.decorators.http import require_POST
 
 from ccus.accounts.models import Worker
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
-from ccus.rosters.jobs import INLINE_ROWS, import_job_create, job_preview, job_run, job_set_mapping
+from ccus.rosters.jobs import (
+    INLINE_ROWS,
+    failure_message,
+    import_job_create,
+    job_accept_ids,
+    job_preview,
+    job_run,
+    job_set_mapping,
+    offered_ids,
+)
 from ccus.rosters.models import ImportJob
 from ccus.rosters.rows import FIELDS_BY_KIND
 from ccus.rosters.tasks import run_roster_import
@@ -101,7 +111,7 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
     sheet, mapping, results = job_preview(job)
     unknown = [h for i, h in enumerate(sheet.header) if i not in mapping and h]
     counts = {a: sum(1 for r in results if r.action == a)
-              for a in ("new", "update", "duplicate", "error")}  # fmt: skip
+              for a in ("new", "update", "unchanged", "duplicate", "error")}  # fmt: skip
     shown = request.GET.get("show", "")
     listed = [r for r in results if not shown or r.action == shown]
     page = Paginator(listed, PREVIEW_ROWS).get_page(request.GET.get("page"))
@@ -115,8 +125,26 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
         "counts": counts,
         "unknown": unknown,
         "field_choices": FIELDS_BY_KIND[job.kind],
+        "offered": sum(1 for r in results if r.candidate),
     }
     return render(request, "ccus/rosters/preview.html", context)
+
+
+@require_POST
+def import_accept_id(request: HttpRequest, uuid) -> HttpResponse:
+    """Accept the 14-digit ID offered for one row, or for every row that has one."""
+    job = _job(request, uuid)
+    if request.POST.get("all"):
+        chosen = offered_ids(job)
+    else:
+        row, value = request.POST.get("row", ""), request.POST.get("ccus_id", "")
+        chosen = {int(row): value} if row.isdigit() else {}
+    count = job_accept_ids(job=job, chosen=chosen)
+    messages.success(request, _("Accepted %(count)s IDs.") % {"count": count})
+    # Back to the same page of the preview.
+    query = urlencode({k: request.POST[k] for k in ("show", "page") if request.POST.get(k)})
+    preview = reverse("ccus:import-preview", args=[job.uuid])
+    return redirect(f"{preview}?{query}" if query else preview)
 
 
 @require_POST
@@ -142,6 +170,9 @@ def import_confirm(request: HttpRequest, uuid) -> HttpResponse:
         if counts is not None:
             messages.success(request, _("Imported: %(new)s new, %(update)s updated.") % {
                 "new": counts["new"], "update": counts["update"]})  # fmt: skip
+        else:
+            job.refresh_from_db()
+            messages.error(request, failure_message(job))
     else:
         with transaction.atomic():
             ImportJob.objects.filter(id=job.id, status=ImportJob.Status.PREVIEW).update(
@@ -157,7 +188,8 @@ def import_job(request: HttpRequest, uuid) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "progress": job.progress,
                              "counts": job.counts})  # fmt: skip
-    return render(request, "ccus/rosters/job.html", {"job": job})
+    context = {"job": job, "failure": failure_message(job)}
+    return render(request, "ccus/rosters/job.html", context)
 
 
 def import_errors(request: HttpRequest, uuid) -> HttpResponse:
@@ -165,10 +197,11 @@ def import_errors(request: HttpRequest, uuid) -> HttpResponse:
     job = _job(request, uuid)
     sheet, _mapping, results = job_preview(job)
     rows = [
-        [*sheet.rows[r.number - 2], " / ".join(r.errors.values())]
+        [r.number, *sheet.row(r.number), " / ".join(r.errors.values())]
         for r in results if r.errors
     ]  # fmt: skip
-    return csv_response([*sheet.header, _("Error")], rows, f"errors-{job.filename}")
+    stem = job.filename.rsplit(".", 1)[0] if "." in job.filename else job.filename
+    return csv_response([_("Row"), *sheet.header, _("Error")], rows, f"errors-{stem}")
 
 
 def roster_export(request: HttpRequest) -> HttpResponse:

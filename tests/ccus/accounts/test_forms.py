@@ -36,7 +36,7 @@ def test_it_keeps_what_was_typed_and_says_what_is_wrong_in_japanese(signed_in, o
     typed = {
         "name": "入力 保持",
         "name_kana": "ニュウリョク",
-        "ccus_id": "1234567890123",
+        "ccus_id": "123456789012",
         "registered_email": "keep@example.jp",
         "phone": "090-1111-2222",
     }
@@ -44,7 +44,7 @@ def test_it_keeps_what_was_typed_and_says_what_is_wrong_in_japanese(signed_in, o
         response = signed_in.post("/workers/new/", typed)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "13桁です。14桁の数字を入力してください。" in body
+    assert "12桁です。14桁の数字を入力してください。" in body
     for value in typed.values():
         assert f'value="{value}"' in body
     assert Worker.objects.count() == 0
@@ -55,9 +55,11 @@ def test_it_offers_the_card_reading_and_applies_it_only_when_asked(signed_in, or
     typed = {"name": "カード 番号", "ccus_id": "123456789012345678"}
     response = signed_in.post("/workers/new/", typed)
     body = response.content.decode()
-    assert "12345678901234" in body and 'name="use_card_reading"' in body
+    assert 'name="accept_id" value="12345678901234"' in body
     assert Worker.objects.count() == 0
-    signed_in.post("/workers/new/", {**typed, "use_card_reading": "on"})
+    signed_in.post("/workers/new/", {**typed, "accept_id": "99999999999999"})
+    assert Worker.objects.count() == 0  # only the digits that were offered
+    signed_in.post("/workers/new/", {**typed, "accept_id": "12345678901234"})
     assert Worker.objects.get().ccus_id == "12345678901234"
 
 

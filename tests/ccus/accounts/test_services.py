@@ -35,7 +35,8 @@ def test_it_finds_an_account_by_its_full_id_through_the_blind_index(organization
 def test_it_refuses_a_13_digit_id_and_writes_nothing(organization):
     with pytest.raises(ValidationError) as caught:
         make_worker(organization, ccus_id="1234567890123")
-    assert caught.value.error_dict["ccus_id"][0].code == "too_short"
+    error = caught.value.error_dict["ccus_id"][0]
+    assert (error.code, error.params["reading"]) == ("leading_zero", "01234567890123")
     assert Worker.objects.count() == 0
 
 

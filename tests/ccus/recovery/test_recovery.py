@@ -137,9 +137,9 @@ def test_it_answers_the_five_questions_of_choice_d_from_the_vault(owner_client, 
     case = _start(owner_client, worker, ["id"])
     page = owner_client.get(f"/recovery/{case.uuid}/")
     answers = page.context["answers"]
-    assert [question for question, _ in answers] == [q for _, q in guide.ID_INQUIRY_QUESTIONS]
-    assert answers[1][1] == "技能者ID"
-    assert answers[4][1] == str(guide.ANSWERS["security_code_on_record"])
+    assert [(key, question) for key, question, _ in answers] == guide.ID_INQUIRY_QUESTIONS
+    assert answers[1][2] == "技能者ID"
+    assert answers[4][2] == str(guide.ANSWERS["security_code_on_record"])
     assert "４８２１" not in page.content.decode()
 
 

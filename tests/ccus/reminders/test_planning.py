@@ -109,6 +109,7 @@ def test_it_reminds_of_accounts_not_confirmed_within_the_policy(firm):
         firm, name="最近", ccus_id="11112222333388", registered_email="b@example.jp"
     )
     old = make_worker(firm, name="古い", ccus_id="11112222333399", registered_email="c@example.jp")
+    Worker.objects.filter(pk=never.pk).update(last_confirmed_at=None)  # saved before confirming
     Worker.objects.filter(pk=recent.pk).update(last_confirmed_at=at("2026-10-01"))
     Worker.objects.filter(pk=old.pk).update(last_confirmed_at=at("2026-04-01"))
     run("2026-11-24")
@@ -148,6 +149,7 @@ def test_it_reminds_of_missing_essentials_and_email_health(firm):
 def test_it_escalates_an_unanswered_reminder_to_the_owner_after_14_days(firm, owner, admin_member):
     worker = make_worker(firm, ccus_id="33334444555566", registered_email="e@example.jp")
     answered = make_worker(firm, ccus_id="33334444555577", registered_email="f@example.jp")
+    Worker.objects.update(last_confirmed_at=None)  # never confirmed
     run("2026-11-02")
     ReminderDelivery.objects.update(status=DeliveryStatus.SENT, sent_at=at("2026-11-02"))
     Worker.objects.filter(pk=answered.pk).update(last_confirmed_at=at("2026-11-05"))

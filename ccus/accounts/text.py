@@ -1,0 +1,86 @@
+"""Normalisers of what people type and paste: digits, readings (kana), phones and search keys."""
+
+import re
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+# Whitespace and every dash people type between digit groups, including the katakana long
+# vowel mark (ー, ｰ) that Japanese IMEs produce for "-".
+DASHES = "\\-\u2010-\u2015\u2212\u30fc\uff70\ufe63\uff0d"
+_SEPARATORS = re.compile(rf"[\s{DASHES}]+")
+# Fillers that render as nothing although Unicode calls them letters.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_HIRAGANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)} | {
+    ord("ゝ"): "ヽ",
+    ord("ゞ"): "ヾ",
+}
+
+
+def strip_invisible(value: str) -> str:
+    """Drop format characters pasted along with text: zero-width spaces, BOM, soft hyphens."""
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
+def is_invisible(character: str) -> bool:
+    """Tell whether a character shows nothing on screen (control, filler, lone mark, space)."""
+    category = unicodedata.category(character)
+    return (
+        not character.isprintable()
+        or category in {"Mn", "Me", "Cf", "Co", "Cn", "Zs", "Zl", "Zp"}
+        or character in _BLANK_LETTERS
+    )
+
+
+def describe_character(character: str) -> str:
+    """Return the character as a person can read it: itself, or “an invisible character”."""
+    return _("an invisible character") if is_invisible(character) else character
+
+
+def _normalize_once(value: str) -> str:
+    """Apply NFKC, then drop every invisible format character and every separator."""
+    return _SEPARATORS.sub("", strip_invisible(unicodedata.normalize("NFKC", value)))
+
+
+def settled(step, value: str) -> str:
+    """Apply step until nothing changes, so that every normaliser is idempotent."""
+    # Dropping a character can leave a base letter next to a combining mark that NFKC then
+    # composes, or a bracket at the edge that the next pass removes.
+    current = value or ""
+    while (following := step(current)) != current:
+        current = following
+    return current
+
+
+def normalize_digits(value: str) -> str:
+    """Turn full-width characters into ASCII, drop spaces, dashes and invisible characters."""
+    return settled(_normalize_once, value)
+
+
+def _kana_once(value: str) -> str:
+    text = unicodedata.normalize("NFKC", strip_invisible(value)).translate(_HIRAGANA)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize_kana(value: str) -> str:
+    """Return a reading (フリガナ) as full-width katakana, whatever width or script was typed."""
+    return settled(_kana_once, value)
+
+
+def search_key(value: str) -> str:
+    """Return the form of a name or reading that searches compare: katakana, no spaces, lower."""
+    return re.sub(r"\s+", "", normalize_kana(value)).lower()
+
+
+def _phone_once(value: str) -> str:
+    text = strip_invisible(unicodedata.normalize("NFKC", value)).strip()
+    text = re.sub(rf"[{DASHES}]", "-", text)
+    # Spaces and brackets between the groups of digits are where people mean a hyphen.
+    text = re.sub(r"(?<=[0-9])\s*[()\s]\s*(?=[0-9])", "-", text)
+    text = re.sub(r"^\((?=[0-9])|(?<=[0-9])\)$", "", text)
+    return re.sub(r"-{2,}", "-", text).strip("-")
+
+
+def normalize_phone(value: str) -> str:
+    """Return a phone number in half-width digits and hyphens: （０３）１２３４ → 03-1234."""
+    return settled(_phone_once, value)
