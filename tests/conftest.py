@@ -5,6 +5,7 @@ import os
 import pytest
 from django.conf import settings
 
+from tests.console import sign_in
 from tests.factories import make_member, make_organization
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -57,3 +58,17 @@ def viewer(organization):
 @pytest.fixture
 def outsider(other_organization):
     return make_member(other_organization, "owner")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """A client signed in as a staff member."""
+    sign_in(client, staff)
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    """A client signed in as the owner, re-authenticated for reveals."""
+    sign_in(client, owner)
+    return client

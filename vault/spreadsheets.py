@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -19,7 +20,8 @@ def csv_response(header: Sequence, rows: Iterable[Sequence], filename: str) -> H
     writer.writerow([safe_cell(str(cell)) for cell in header])
     writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    # A Japanese file name (名簿.csv) is sent as RFC 6266 filename*, which browsers read.
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
     return response
 
 
@@ -70,7 +72,7 @@ def xlsx_response(
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.xlsx")
     return response
 
 

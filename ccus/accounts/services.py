@@ -106,7 +106,9 @@ def _save(account: CcusAccount, *, action: str, changed: list[str], actor, reque
     holder = _id_holder(account)
     if holder is not None:
         raise _duplicate_id_error(holder)
-    account.full_clean(validate_constraints=False)
+    # The registered email was checked by validate_registered_email, which also accepts the
+    # older carrier addresses (taro.@docomo.ne.jp) that the model's EmailField would refuse.
+    account.full_clean(exclude=["registered_email"], validate_constraints=False)
     try:
         with transaction.atomic():
             account.save()

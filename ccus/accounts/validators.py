@@ -43,11 +43,12 @@ def normalize_ccus_id(value: str) -> str:
 
 
 def _exponent(text: str) -> tuple[str, int] | None:
-    """Return the whole number an exponent text stands for and its count of significant digits."""
+    """Return the whole number an exponent text stands for and the count of digits written."""
     match = _EXPONENT.match(text)
     if not match:
         return None
-    significant = len((match.group(1) + (match.group(2) or "")).rstrip("0")) or 1
+    # The digits written before the exponent: Excel's display keeps six, other tools all 14.
+    significant = len(match.group(1) + (match.group(2) or ""))
     number = Decimal(text.upper())
     if number != number.to_integral_value():
         return None
