@@ -43,7 +43,8 @@ def test_it_walks_an_owner_through_the_console(page, screenshot, organization):
     page.get_by_label("技能者ID").fill("１２３４５６７８９０１２３")
     page.get_by_label("パスワード", exact=True).fill("ccus-pass-1")
     page.get_by_role("button", name="保存する").click()
-    assert page.get_by_text("13桁です。14桁の数字を入力してください。").is_visible()
+    assert page.get_by_text("13桁です。Excelを通った番号なら").is_visible()
+    assert page.get_by_role("button", name="01234567890123 にして保存").is_visible()
     assert page.get_by_label("氏名・名称").input_value() == "山田 太郎"
     assert page.get_by_label("技能者ID").input_value() == "１２３４５６７８９０１２３"
 
