@@ -19,11 +19,19 @@ class AccountAdminForm(forms.ModelForm):
         for field in encrypted_fields(self._meta.model):
             if field.name not in self.fields:
                 continue
+            if field.name == "registered_email":
+                # The service checks it, accepting carriers' older addresses (taro.@docomo.ne.jp).
+                self.fields[field.name] = forms.CharField(required=False, max_length=254)
             form_field = self.fields[field.name]
             if not isinstance(field, EncryptedDateField):
                 form_field.widget = forms.PasswordInput(render_value=False)
             form_field.help_text = _("Stored values are not shown. Leave blank to keep.")
             self.initial[field.name] = None
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The service validates the registered email; the model's EmailField would refuse the
+        # carriers' older addresses that the service accepts.
+        return {*super()._get_validation_exclusions(), "registered_email"}
 
     def clean(self) -> dict:
         cleaned = super().clean()

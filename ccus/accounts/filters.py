@@ -17,7 +17,7 @@ FILTER_LABELS = {
     "expiring": _("Expires within 6 months"),
     "expired": _("Expired"),
     "shared_email": _("Registered email shared"),
-    "hint_is_code": _("4-digit “hint”"),
+    "hint_is_code": _("“Hint” that holds the code"),
 }
 
 

@@ -4,12 +4,22 @@ import vault.crypto.fields
 from django.db import migrations, models
 
 from ccus.accounts.text import search_key
+from ccus.accounts.validators import hint_looks_like_code
+
+
+def flag_codes_in_hints(model) -> None:
+    """Flag the hints that hold the code anywhere (「カード裏 0123」), not only 4-digit hints."""
+    hinted = model.objects.filter(security_code_hint__isnull=False)
+    for account in hinted.only("id", "security_code", "security_code_hint").iterator():
+        held = hint_looks_like_code(account.security_code_hint or "", account.security_code)
+        model.objects.filter(id=account.id).update(hint_is_code=held)
 
 
 def fill_search_text(apps, schema_editor):
-    """Give existing accounts the search form of their name and reading (plain columns only)."""
+    """Give existing accounts the search form of their name and reading; re-flag hints."""
     for name in ("Company", "Worker"):
         model = apps.get_model("ccus", name)
+        flag_codes_in_hints(model)
         accounts = model.objects.only("id", "name", "name_kana")
         changed = []
         for account in accounts.iterator(chunk_size=2000):

@@ -172,7 +172,8 @@ def import_confirm(request: HttpRequest, uuid) -> HttpResponse:
                 "new": counts["new"], "update": counts["update"]})  # fmt: skip
         else:
             job.refresh_from_db()
-            messages.error(request, failure_message(job))
+            if job.status == ImportJob.Status.FAILED:
+                messages.error(request, failure_message(job))
     else:
         with transaction.atomic():
             ImportJob.objects.filter(id=job.id, status=ImportJob.Status.PREVIEW).update(

@@ -86,3 +86,19 @@ def test_it_shows_a_duplicate_id_as_a_form_error(client, superuser, organization
 def test_it_keeps_non_superusers_out(client):
     client.force_login(make_user())
     assert client.get("/admin/ccus/worker/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_accepts_a_carriers_older_address_as_the_console_does(client, superuser, organization):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/ccus/worker/add/",
+        {
+            "organization": organization.pk,
+            "name": "携帯 旧式",
+            "registered_email": "taro..yamada@ezweb.ne.jp",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Worker.objects.get().registered_email == "taro..yamada@ezweb.ne.jp"

@@ -1,6 +1,7 @@
 """Typing and pasting as offices do: kana, names, codes, hints, emails, invisible characters."""
 
 import datetime
+import importlib
 
 import pytest
 from django.core import mail
@@ -184,3 +185,14 @@ def test_it_warns_of_a_birth_date_out_of_working_age(staff_client):
 def test_it_gives_a_business_account_an_initial_password(staff_client):
     _add(staff_client, "companies", initial_password="first-pw-from-notice")
     assert Company.objects.get().initial_password == "first-pw-from-notice"
+
+
+@pytest.mark.django_db
+def test_it_flags_hints_saved_before_the_code_anywhere_rule(organization):
+    migration = importlib.import_module("ccus.migrations.0007_office_data")
+    held = make_worker(organization, security_code="0123", security_code_hint=CODE_IN_HINT)
+    plain = make_worker(organization, security_code_hint="金庫の赤い封筒")
+    Worker.objects.update(hint_is_code=False)  # as the 4-digits-only rule left them
+    migration.flag_codes_in_hints(Worker)
+    assert Worker.objects.get(pk=held.pk).hint_is_code is True
+    assert Worker.objects.get(pk=plain.pk).hint_is_code is False
