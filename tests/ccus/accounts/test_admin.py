@@ -28,19 +28,19 @@ def test_it_masks_every_secret_on_the_list_and_change_pages(client, superuser, o
     assert "•••• •••• ••12 34" in pages[1].content.decode()
 
 
+def _add_worker(client, organization, **fields):
+    """Post the admin's add form of a worker."""
+    data = {"organization": organization.pk, "status": "active", **fields}
+    return client.post("/admin/ccus/worker/add/", data)
+
+
 @pytest.mark.django_db
 def test_it_creates_a_worker_with_a_normalised_indexed_id(client, superuser, organization):
     client.force_login(superuser)
-    response = client.post(
-        "/admin/ccus/worker/add/",
-        {
-            "organization": organization.pk,
-            "name": "新人 一郎",
-            "ccus_id": "１２３４５６７８９０１２３４",
-            "password": "typed-password",
-            "status": "active",
-        },
-    )
+    response = _add_worker(
+        client, organization, name="新人 一郎", ccus_id="１２３４５６７８９０１２３４",
+        password="typed-password",
+    )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     worker = Worker.objects.get(name="新人 一郎")
     assert (worker.ccus_id, worker.password) == ("12345678901234", "typed-password")
@@ -91,14 +91,8 @@ def test_it_keeps_non_superusers_out(client):
 @pytest.mark.django_db
 def test_it_accepts_a_carriers_older_address_as_the_console_does(client, superuser, organization):
     client.force_login(superuser)
-    response = client.post(
-        "/admin/ccus/worker/add/",
-        {
-            "organization": organization.pk,
-            "name": "携帯 旧式",
-            "registered_email": "taro..yamada@ezweb.ne.jp",
-            "status": "active",
-        },
+    response = _add_worker(
+        client, organization, name="携帯 旧式", registered_email="taro..yamada@ezweb.ne.jp"
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Worker.objects.get().registered_email == "taro..yamada@ezweb.ne.jp"
