@@ -4,7 +4,6 @@ import datetime
 import re
 import unicodedata
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -127,7 +126,8 @@ def age_warnings(birth_date: datetime.date | None, today: datetime.date) -> list
     """Warn when a birth date makes a worker younger than 15 or older than 90 today."""
     if birth_date is None:
         return []
-    age = relativedelta(today, birth_date).years
+    birthday_to_come = (today.month, today.day) < (birth_date.month, birth_date.day)
+    age = today.year - birth_date.year - birthday_to_come
     if YOUNGEST <= age <= OLDEST:
         return []
     message = _(

@@ -19,6 +19,8 @@ _HIRAGANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)} | 
 
 def strip_invisible(value: str) -> str:
     """Drop format characters pasted along with text: zero-width spaces, BOM, soft hyphens."""
+    if value.isascii():  # none of them is ASCII; most cells are
+        return value
     return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
 
 

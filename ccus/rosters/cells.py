@@ -1,6 +1,5 @@
 """Read one roster cell into the value the vault stores, with its error or warnings."""
 
-import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -71,9 +70,11 @@ def _read_email(raw, reading: CellReading) -> None:
         reading.warnings["registered_email"] = warnings[0].message
 
 
-def _read_date(name: str, raw, reading: CellReading, today: datetime.date) -> None:
+def _read_date(name: str, raw, reading: CellReading) -> None:
     reading.values[name] = parse_date(raw)
-    if name == "birth_date" and (warnings := age_warnings(reading.values[name], today)):
+    if name != "birth_date" or reading.values[name] is None:
+        return
+    if warnings := age_warnings(reading.values[name], timezone.localdate()):
         reading.warnings[name] = warnings[0].message
 
 
@@ -84,7 +85,7 @@ def read_cell(name: str, raw, reading: CellReading, kind: str, accepted: str | N
         return
     try:
         if name in DATE_FIELDS:
-            _read_date(name, raw, reading, timezone.localdate())
+            _read_date(name, raw, reading)
         elif name in ID_FIELDS:
             _read_id(name, raw, reading, kind, accepted)
         elif name == "registered_email":
