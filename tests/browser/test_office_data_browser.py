@@ -67,7 +67,11 @@ def test_it_imports_an_excel_roster_and_offers_what_excel_dropped(
     page.get_by_label("技能者ID").fill("2345678901234")
     page.get_by_role("button", name="保存する").click()
     screenshot("office-form-offer")
-    page.get_by_label("フリガナ").press("Enter")  # Enter saves what was typed: refused again
+    page.set_viewport_size(PHONE)
+    screenshot("office-form-offer-phone")
+    page.set_viewport_size(DESKTOP)
+    with page.expect_navigation():  # Enter saves what was typed, which is refused again
+        page.get_by_label("フリガナ").press("Enter")
     assert page.get_by_text("先頭の0が消えた可能性があります").is_visible()
     assert not Worker.objects.filter(name="佐々木 健").exists()
     page.get_by_role("button", name="02345678901234 にして保存").click()
@@ -75,6 +79,7 @@ def test_it_imports_an_excel_roster_and_offers_what_excel_dropped(
     assert Worker.objects.get(name="佐々木 健").ccus_id == "02345678901234"
     page.goto("/workers/?q=ｻｻｷ")
     assert page.get_by_role("link", name="佐々木 健").is_visible()
+    screenshot("office-worker-search")
 
 
 @pytest.mark.django_db(transaction=True)
