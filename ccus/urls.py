@@ -1,6 +1,7 @@
 """URLs of the console, gathered from each capability under one namespace."""
 
 from ccus.accounts.urls import urlpatterns as accounts_urls
+from ccus.handoff.urls import urlpatterns as handoff_urls
 from ccus.health.urls import urlpatterns as health_urls
 from ccus.oversight.urls import urlpatterns as oversight_urls
 from ccus.recovery.urls import urlpatterns as recovery_urls
@@ -14,6 +15,7 @@ urlpatterns = [
     *accounts_urls,
     *rosters_urls,
     *recovery_urls,
+    *handoff_urls,
     *reminders_urls,
     *oversight_urls,
 ]

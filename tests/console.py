@@ -18,3 +18,15 @@ def sign_in(client, user, *, reauthenticated: bool = True) -> None:
     if reauthenticated:
         session[REAUTH_KEY] = int(time.time())
     session.save()
+
+
+def hand_session_to_browser(page, live_server, user) -> None:
+    """Sign user in through a test client and give its session cookie to the browser page."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPABILITIES = ["accounts", "health", "mail", "oversight", "recovery", "reminders", "rosters"]
+CAPABILITIES = [
+    "accounts", "handoff", "health", "mail", "oversight", "recovery", "reminders", "rosters",
+]  # fmt: skip
 # What each capability may import from the others: accounts and mail are the ground; the
 # rollup counts unanswered reminders and the health report shows invitations.
 ALLOWED = {
@@ -17,6 +19,7 @@ ALLOWED = {
     "oversight": {"accounts", "mail", "reminders"},
     "rosters": {"accounts"},
     "health": {"accounts", "oversight"},
+    "handoff": {"accounts", "recovery"},
 }
 MAX_LINES = 300
 

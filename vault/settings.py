@@ -111,6 +111,8 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # A reveal needs a password or code confirmed within this many seconds.
 REAUTH_SECONDS = 5 * 60
 REVEALS_PER_10_MINUTES = env.int("REVEALS_PER_10_MINUTES", default=30)
+# A one-time link to a worker's own login expires after its first view or this many hours.
+HANDOFF_LINK_HOURS = 72
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -217,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ccus.oversight.tasks.sweep_oversight_digests",
         "schedule": 300.0,
     },
+    # One-time links to a worker's login close (and wipe their ciphertext) when 72 hours pass.
+    "expire-handoff-links": {"task": "ccus.handoff.tasks.expire_handoff_links", "schedule": 900.0},
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {
         "task": "ccus.oversight.tasks.plan_weekly_oversight",

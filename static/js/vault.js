@@ -1,4 +1,4 @@
-// Copy buttons, select-all boxes and auto-submitting menus. No inline scripts (CSP-friendly).
+// Copy buttons, select-all boxes, auto-submitting menus, one-time links. No inline scripts (CSP-friendly).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", async () => {
@@ -41,6 +41,15 @@ document.addEventListener("DOMContentLoaded", () => {
         item.checked = box.checked;
       });
     });
+  });
+  // A one-time link keeps its secret part after "#", which browsers never send to the server:
+  // it travels only in the form's POST body, together with the PIN.
+  document.querySelectorAll("[data-from-fragment]").forEach((input) => {
+    input.value = decodeURIComponent(window.location.hash.slice(1));
+    if (!input.value) {
+      document.querySelectorAll("[data-fragment-missing]").forEach((note) => { note.hidden = false; });
+      input.form.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    }
   });
   document.querySelectorAll("[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());

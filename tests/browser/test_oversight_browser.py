@@ -1,9 +1,8 @@
 """A prime invites a subcontractor, which shares status and IDs; the prime looks, then it ends."""
 
 import pytest
-from django.test import Client
 
-from tests.console import sign_in
+from tests.console import hand_session_to_browser as _become
 from tests.factories import (
     SECRETS,
     make_company,
@@ -11,16 +10,6 @@ from tests.factories import (
     make_organization,
     make_secret_worker,
 )
-
-
-def _become(page, live_server, user) -> None:
-    """Sign user in (password and TOTP done) and hand the session to the browser."""
-    client = Client()
-    sign_in(client, user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 @pytest.mark.django_db(transaction=True)
