@@ -1,6 +1,7 @@
 """Django's registry of the ccus app's models; each model lives with its capability."""
 
 from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
+from ccus.calendar.models import CalendarFeed
 from ccus.handoff.models import HandoffLink
 from ccus.oversight.models import Engagement, OversightDigest, Site, SubcontractorSnapshot
 from ccus.recovery.models import HandoverStep, RecoveryCase
@@ -8,7 +9,7 @@ from ccus.reminders.models import ReminderDelivery, ReminderPreference
 from ccus.rosters.models import ImportJob, ImportMapping
 
 __all__ = [
-    "CcusAccount", "Company", "Engagement", "HandoffLink", "HandoverStep", "ImportJob",
-    "ImportMapping", "ManagerIdFee", "OversightDigest", "RecoveryCase", "ReminderDelivery",
-    "ReminderPreference", "Site", "SubcontractorSnapshot", "Worker",
+    "CalendarFeed", "CcusAccount", "Company", "Engagement", "HandoffLink", "HandoverStep",
+    "ImportJob", "ImportMapping", "ManagerIdFee", "OversightDigest", "RecoveryCase",
+    "ReminderDelivery", "ReminderPreference", "Site", "SubcontractorSnapshot", "Worker",
 ]  # fmt: skip

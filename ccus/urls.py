@@ -1,6 +1,7 @@
 """URLs of the console, gathered from each capability under one namespace."""
 
 from ccus.accounts.urls import urlpatterns as accounts_urls
+from ccus.calendar.urls import urlpatterns as calendar_urls
 from ccus.handoff.urls import urlpatterns as handoff_urls
 from ccus.health.urls import urlpatterns as health_urls
 from ccus.oversight.urls import urlpatterns as oversight_urls
@@ -16,6 +17,7 @@ urlpatterns = [
     *rosters_urls,
     *recovery_urls,
     *handoff_urls,
+    *calendar_urls,
     *reminders_urls,
     *oversight_urls,
 ]

@@ -7,7 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPABILITIES = [
-    "accounts", "handoff", "health", "mail", "oversight", "recovery", "reminders", "rosters",
+    "accounts", "calendar", "handoff", "health", "mail", "oversight", "recovery", "reminders",
+    "rosters",
 ]  # fmt: skip
 # What each capability may import from the others: accounts and mail are the ground; the
 # rollup counts unanswered reminders and the health report shows invitations.
@@ -20,6 +21,7 @@ ALLOWED = {
     "rosters": {"accounts"},
     "health": {"accounts", "oversight"},
     "handoff": {"accounts", "recovery"},
+    "calendar": {"accounts", "reminders"},
 }
 MAX_LINES = 300
 
