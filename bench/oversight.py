@@ -22,7 +22,8 @@ from django.utils import timezone  # noqa: E402
 
 from ccus.accounts.lookup import ccus_id_index  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
-from ccus.oversight.models import Engagement  # noqa: E402
+from ccus.oversight.history import past_weeks  # noqa: E402
+from ccus.oversight.models import Engagement, SubcontractorSnapshot  # noqa: E402
 from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization  # noqa: E402
 from vault.firms.models import Organization  # noqa: E402
@@ -56,6 +57,13 @@ def populate() -> Organization:
                 last_confirmed_at=now - datetime.timedelta(days=rng.randint(0, 400)))
          for n, f in enumerate(firms) for w in range(WORKERS_EACH)),
         batch_size=2000,
+    )  # fmt: skip
+    # Eleven past weeks of snapshots: the rollup draws each subcontractor's last 12 weeks.
+    this_week, first = past_weeks()
+    weeks = [first + datetime.timedelta(weeks=n) for n in range((this_week - first).days // 7)]
+    SubcontractorSnapshot.objects.bulk_create(
+        SubcontractorSnapshot(prime=prime, subcontractor=f, week=w, score=rng.randint(0, 100))
+        for f in firms for w in weeks
     )  # fmt: skip
     return prime
 

@@ -1,6 +1,7 @@
 """URLs of the console, gathered from each capability under one namespace."""
 
 from ccus.accounts.urls import urlpatterns as accounts_urls
+from ccus.api.urls import urlpatterns as api_urls
 from ccus.calendar.urls import urlpatterns as calendar_urls
 from ccus.handoff.urls import urlpatterns as handoff_urls
 from ccus.health.urls import urlpatterns as health_urls
@@ -18,6 +19,7 @@ urlpatterns = [
     *recovery_urls,
     *handoff_urls,
     *calendar_urls,
+    *api_urls,
     *reminders_urls,
     *oversight_urls,
 ]

@@ -1,4 +1,4 @@
-"""The cast (owner, admin, staff, viewer, outsider) and the switches for real services."""
+"""The cast (owner, admin, staff, viewer, outsider, a prime) and the switches for real services."""
 
 import os
 
@@ -72,3 +72,11 @@ def owner_client(client, owner):
     """A client signed in as the owner, re-authenticated for reveals."""
     sign_in(client, owner)
     return client
+
+
+@pytest.fixture
+def prime(db):
+    """A prime contractor (元請) with its owner as `prime.owner`."""
+    firm = make_organization("元請建設")
+    firm.owner = make_member(firm, "owner")
+    return firm

@@ -7,8 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPABILITIES = [
-    "accounts", "calendar", "handoff", "health", "mail", "oversight", "recovery", "reminders",
-    "rosters",
+    "accounts", "api", "calendar", "handoff", "health", "mail", "oversight", "recovery",
+    "reminders", "rosters",
 ]  # fmt: skip
 # What each capability may import from the others: accounts and mail are the ground; the
 # rollup counts unanswered reminders and the health report shows invitations.
@@ -22,6 +22,7 @@ ALLOWED = {
     "health": {"accounts", "oversight"},
     "handoff": {"accounts", "recovery"},
     "calendar": {"accounts", "reminders"},
+    "api": {"accounts", "oversight"},
 }
 MAX_LINES = 300
 

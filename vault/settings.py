@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "ninja",
     "vault",
     "ccus",
 ]
@@ -179,8 +180,23 @@ else:
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCUS Vault <noreply@localhost>")
 
-# Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
+# The cache holds the API's rate counters: in Redis when there is one, so every web process
+# counts together; in this process's memory otherwise (one `make run` process).
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ccus-vault",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Calls per API token (and period: s, min, h, day).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+
+# Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -221,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # One-time links to a worker's login close (and wipe their ciphertext) when 72 hours pass.
     "expire-handoff-links": {"task": "ccus.handoff.tasks.expire_handoff_links", "schedule": 900.0},
+    # Mondays at 08:55 JST: each firm's own readiness of the week, for its health report.
+    "snapshot-health": {
+        "task": "ccus.health.tasks.snapshot_health",
+        "schedule": crontab(hour=8, minute=55, day_of_week="mon"),
+    },
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {
         "task": "ccus.oversight.tasks.plan_weekly_oversight",

@@ -1,24 +1,17 @@
 """Make, replace and stop a member's calendar feed; find a feed by the token in its address."""
 
 import datetime
-import hashlib
-import secrets
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from ccus.calendar.models import CalendarFeed
 from vault.audit.services import audit_record
 from vault.firms.models import Membership
+from vault.tokens import new_token, note_use, token_hash
 
 # A feed's "last read" is written at most this often, not on every poll.
 FETCH_NOTE_EVERY = datetime.timedelta(minutes=30)
-
-
-def token_hash(token: str) -> str:
-    """Return the hash under which a feed token is kept."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -26,7 +19,7 @@ def calendar_feed_issue(
     *, membership: Membership, language: str, request: HttpRequest | None
 ) -> str:
     """Give the member a new feed address (the old one stops working); return its token."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     CalendarFeed.objects.update_or_create(
         membership=membership,
         defaults={
@@ -66,7 +59,6 @@ def calendar_feed_for(token: str) -> CalendarFeed | None:
         .filter(token_hash=token_hash(token), membership__user__is_active=True)
         .first()
     )
-    now = timezone.now()
-    if feed and (feed.last_fetched_at is None or now - feed.last_fetched_at > FETCH_NOTE_EVERY):
-        CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
+    if feed is not None:
+        note_use(feed, "last_fetched_at", FETCH_NOTE_EVERY)
     return feed

@@ -6,7 +6,10 @@ from django.shortcuts import render
 from ccus.accounts.filters import FILTER_LABELS, dashboard_counts
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
+from ccus.health.history import health_history
+from ccus.oversight.history import week_label
 from ccus.oversight.models import Engagement
+from vault.charts import line_chart
 from vault.firms.permissions import require_membership
 
 
@@ -21,5 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     invitations = Engagement.objects.filter(
         subcontractor=organization, status=Engagement.Status.INVITED
     ).count()
-    context = {"sections": sections, "filter_labels": FILTER_LABELS, "invitations": invitations}
+    weeks = [(week_label(week), score) for week, score in health_history(organization)]
+    context = {"sections": sections, "filter_labels": FILTER_LABELS, "invitations": invitations,
+               "weeks": weeks, "chart": line_chart(weeks)}  # fmt: skip
     return render(request, "ccus/health/dashboard.html", context)

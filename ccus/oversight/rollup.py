@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Max, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
@@ -35,21 +35,35 @@ class Visible:
 
 
 def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
-    """Return the active engagements of prime, and down the chain where each tier passes up."""
-    direct = Engagement.objects.filter(prime=prime, status=Engagement.Status.ACTIVE)
+    """Return the active engagements of prime, and down the chain where each tier passes up.
+
+    One query fetches every engagement the chain may reach (three tiers, as subqueries); the
+    tiers are then walked here, each firm once, at the first tier that reaches it.
+    """
+    active = Engagement.objects.filter(status=Engagement.Status.ACTIVE)
+    direct = active.filter(prime=prime)
     if site is not None:
         direct = direct.filter(sites=site)
-    tier = [Visible(e, 1) for e in direct.select_related("subcontractor")]
+    second = active.filter(prime_id__in=direct.values("subcontractor_id"), pass_up=True)
+    third = active.filter(prime_id__in=second.values("subcontractor_id"), pass_up=True)
+    reach = (
+        Engagement.objects.filter(
+            Q(pk__in=direct.values("pk")) | Q(pk__in=second.values("pk"))
+            | Q(pk__in=third.values("pk"))
+        )
+        .annotate(direct=ExpressionWrapper(Q(pk__in=direct.values("pk")), BooleanField()))
+        .select_related("subcontractor", "prime")
+        .order_by("id")
+    )  # fmt: skip
+    engagements = list(reach)
+    tier = [Visible(e, 1) for e in engagements if e.direct]
     found = {v.firm.id: v for v in tier}
     for depth in range(2, MAX_TIERS + 1):
-        parents = {v.firm.id: v for v in tier}
-        if not parents:
-            break
-        below = Engagement.objects.filter(
-            prime_id__in=parents, status=Engagement.Status.ACTIVE, pass_up=True
-        ).select_related("subcontractor", "prime")
+        parents = {v.firm.id for v in tier}
         tier = []
-        for engagement in below:
+        for engagement in engagements:
+            if engagement.direct or not engagement.pass_up or engagement.prime_id not in parents:
+                continue
             if engagement.subcontractor_id in found or engagement.subcontractor_id == prime.id:
                 continue
             visible = Visible(engagement, depth, via=engagement.prime.name)
@@ -71,7 +85,14 @@ def _confirmed_within_policy(organizations: list[Organization], now: datetime.da
 
 def readiness_rollup(visible: list[Visible]) -> list[Visible]:
     """Fill each subcontractor's figures, in three aggregate queries whatever their number."""
-    firms = [v.firm for v in visible]
+    figures = readiness_figures([v.firm for v in visible])
+    for v in visible:
+        v.stats = figures[v.firm.id]
+    return visible
+
+
+def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
+    """Return each firm's readiness figures by its id, in three aggregate queries."""
     ids = [f.id for f in firms]
     now, today = timezone.now(), timezone.localdate()
     soon = today + relativedelta(months=6)
@@ -112,17 +133,18 @@ def readiness_rollup(visible: list[Visible]) -> list[Visible]:
         .annotate(n=Count("subject_uuid", distinct=True))
         .values_list("organization_id", "n")
     )
-    for v in visible:
-        stats = {**_empty(), **workers.get(v.firm.id, {}), **companies.get(v.firm.id, {})}
-        stats["unanswered"] = unanswered.get(v.firm.id, 0)
+    figures = {}
+    for firm_id in ids:
+        stats = {**_empty(), **workers.get(firm_id, {}), **companies.get(firm_id, {})}
+        stats["unanswered"] = unanswered.get(firm_id, 0)
         stats["last_update"] = max(
             (d for d in (stats.pop("updated"), stats.pop("company_updated")) if d), default=None
         )
         stats["score"] = readiness_score(stats)
         stats["expiring_all"] = stats["expiring"] + stats["registration_expiring"]
         stats["expired_all"] = stats["expired"] + stats["registration_expired"]
-        v.stats = stats
-    return visible
+        figures[firm_id] = stats
+    return figures
 
 
 def _empty() -> dict:

@@ -19,6 +19,7 @@ from ccus.oversight.engagements import (
     site_save,
 )
 from ccus.oversight.exports import rollup_table, roster_table
+from ccus.oversight.history import readiness_history, week_label
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.rollup import (
     SORT_KEYS,
@@ -30,6 +31,7 @@ from ccus.oversight.rollup import (
     visible_subcontractors,
 )
 from ccus.oversight.table import headers, rows_html
+from vault.charts import line_chart
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
 from vault.spreadsheets import table_response
@@ -163,7 +165,9 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
         return table_response(request.GET["format"], header, table, name, _("Readiness"))
     context = {
         "rows": rows,
-        "rows_html": rows_html(rows, reverse("ccus:oversight")),
+        "rows_html": rows_html(
+            rows, reverse("ccus:oversight"), readiness_history(organization, rows)
+        ),
         "headers": headers(),
         "sort": sort,
         "site": site,
@@ -178,8 +182,12 @@ def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
     visible = find_visible(membership.organization, uuid)
     if visible is None:
         raise Http404("Not visible to this firm")
+    history = readiness_history(membership.organization, readiness_rollup([visible]))
+    weeks = [(week_label(week), score) for week, score in history[visible.firm.id]]
     context = {
         "visible": visible,
+        "weeks": weeks,
+        "chart": line_chart(weeks),
         "workers": drill_down_workers(visible),
         "full_ids": shows_full_ids(visible),
     }

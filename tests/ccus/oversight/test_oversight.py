@@ -35,13 +35,6 @@ def engage(prime, sub, prime_owner, sub_owner, *, sharing="status", pass_up=Fals
 
 
 @pytest.fixture
-def prime(db):
-    firm = make_organization("元請建設")
-    firm.owner = make_member(firm, "owner")
-    return firm
-
-
-@pytest.fixture
 def sub(organization, owner):
     organization.owner = owner
     make_company(
