@@ -44,13 +44,24 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // A one-time link keeps its secret part after "#", which browsers never send to the server:
   // it travels only in the form's POST body, together with the PIN.
+  // It is kept in this tab's sessionStorage too, so a reload or a change of language (which
+  // may come back without the "#…") still finds it; the pages that close a link forget it.
   document.querySelectorAll("[data-from-fragment]").forEach((input) => {
+    const key = `handoff:${window.location.pathname}`;
     input.value = decodeURIComponent(window.location.hash.slice(1));
+    if (input.value) {
+      sessionStorage.setItem(key, input.value);
+    } else {
+      input.value = sessionStorage.getItem(key) || "";
+    }
     if (!input.value) {
       document.querySelectorAll("[data-fragment-missing]").forEach((note) => { note.hidden = false; });
       input.form.querySelectorAll("button").forEach((button) => { button.disabled = true; });
     }
   });
+  if (document.querySelector("[data-forget-fragment]")) {
+    sessionStorage.removeItem(`handoff:${window.location.pathname}`);
+  }
   document.querySelectorAll("[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
