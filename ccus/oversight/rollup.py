@@ -52,7 +52,7 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
             | Q(pk__in=third.values("pk"))
         )
         .annotate(direct=ExpressionWrapper(Q(pk__in=direct.values("pk")), BooleanField()))
-        .select_related("subcontractor", "prime")
+        .select_related("subcontractor")
         .order_by("id")
     )  # fmt: skip
     engagements = list(reach)
@@ -66,7 +66,7 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
                 continue
             if engagement.subcontractor_id in found or engagement.subcontractor_id == prime.id:
                 continue
-            visible = Visible(engagement, depth, via=engagement.prime.name)
+            visible = Visible(engagement, depth, via=found[engagement.prime_id].firm.name)
             found[engagement.subcontractor_id] = visible
             tier.append(visible)
     return list(found.values())
