@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0008_calendar_feeds'),
+        ('ccus', '0009_calendar_feeds'),
         ('vault', '0002_organization_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0006_roster_imports'),
+        ('ccus', '0007_office_data'),
         ('vault', '0002_organization_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0009_api_tokens'),
+        ('ccus', '0010_api_tokens'),
         ('vault', '0002_organization_code'),
     ]
 

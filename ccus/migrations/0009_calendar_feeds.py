@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0007_handoff_links'),
+        ('ccus', '0008_handoff_links'),
         ('vault', '0002_organization_code'),
     ]
 
