@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
 from ccus.accounts.services import account_create, account_update, account_validate
-from vault.crypto.fields import EncryptedDateField, encrypted_fields
+from vault.crypto.fields import (
+    UNREADABLE,
+    EncryptedDateField,
+    encrypted_fields,
+    has_value,
+    read_value,
+)
 from vault.crypto.masking import mask_ccus_id, mask_email, mask_text
 
 
@@ -69,15 +75,15 @@ class AccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("registered email"))
     def masked_email(self, account: CcusAccount) -> str:
-        return mask_email(account.registered_email) or "—"
+        email = read_value(account, "registered_email")
+        return str(email) if email is UNREADABLE else mask_email(email) or "—"
 
     @admin.display(description=_("stored secrets"))
     def masked_secrets(self, account: CcusAccount) -> str:
         stored = [
             f"{field.verbose_name}: {mask_text('x')}"
             for field in encrypted_fields(type(account))
-            if field.name not in ("ccus_id", "registered_email")
-            and getattr(account, field.name) not in (None, "")
+            if field.name not in ("ccus_id", "registered_email") and has_value(account, field.name)
         ]
         return ", ".join(stored) or "—"
 

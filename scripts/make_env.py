@@ -8,9 +8,11 @@ TEMPLATE = """\
 # Local development settings written by `make run`. Never commit this file.
 DEBUG=true
 DJANGO_SECRET_KEY={secret_key}
-# Field encryption keys, newest first (comma-separated). See README: key rotation.
+# Master keys, newest first (comma-separated). See README: rotating the keys.
 VAULT_ENCRYPTION_KEYS={encryption_key}
 VAULT_BLIND_INDEX_KEY={blind_index_key}
+# The firms' data keys in a database of their own, apart from the records (crypto-shredding).
+VAULT_KEYS_DATABASE_URL=sqlite:///{keys_database}
 SECURE_SSL_REDIRECT=false
 """
 
@@ -24,6 +26,7 @@ def main(path: Path) -> None:
             secret_key=secrets.token_urlsafe(48),
             encryption_key=secrets.token_urlsafe(48),
             blind_index_key=secrets.token_urlsafe(48),
+            keys_database=(path.resolve().parent / "var" / "ccus-vault-keys.sqlite3"),
         )
     )
     path.chmod(0o600)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from vault.audit.models import AuditEvent
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization
+from vault.firms.services import organization_delete
 
 
 @admin.register(User)
@@ -36,6 +37,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "confirmation_policy_days", "created_at"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+    def delete_model(self, request, obj) -> None:
+        organization_delete(organization=obj, actor=request.user, request=request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for organization in queryset:
+            organization_delete(organization=organization, actor=request.user, request=request)
 
 
 @admin.register(Membership)

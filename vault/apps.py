@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,10 @@ class VaultConfig(AppConfig):
             options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
             for key in ("data_folder_in", "data_folder_out", "control_folder"):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+class VaultAdminConfig(admin_apps.AdminConfig):
+    """The admin app, with the site that asks for the second factor."""
+
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "vault.auth.admin_site.VaultAdminSite"

@@ -8,4 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
 
 app = Celery("vault")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["vault.firms", "ccus.reminders", "ccus.oversight", "ccus.rosters"])
+app.autodiscover_tasks(
+    ["vault.firms", "vault.crypto", "ccus.reminders", "ccus.oversight", "ccus.rosters"]
+)

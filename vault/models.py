@@ -2,6 +2,7 @@
 
 from vault.audit.models import AuditEvent
 from vault.auth.models import User
+from vault.crypto.models import FirmKey, UnreadableValue
 from vault.firms.models import Membership, Organization
 
-__all__ = ["AuditEvent", "Membership", "Organization", "User"]
+__all__ = ["AuditEvent", "FirmKey", "Membership", "Organization", "UnreadableValue", "User"]

@@ -20,8 +20,22 @@ DEBUG = env.bool("DEBUG", default=False)
 
 # Secrets have no default: a missing one stops start-up with a message naming the variable.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-# Field encryption keys, newest first: values are written with the first, read with any.
-VAULT_ENCRYPTION_KEYS = env.list("VAULT_ENCRYPTION_KEYS")
+# Where the master key lives: "environment" (VAULT_ENCRYPTION_KEYS) or "pkcs11" (an HSM).
+VAULT_KEY_PROVIDER = env.str("VAULT_KEY_PROVIDER", default="environment")
+# Master keys, newest first: firm data keys are wrapped with the first, unwrapped with any.
+# They also read values of the old format until `manage.py migrate_encryption` has run.
+VAULT_ENCRYPTION_KEYS = env.list(
+    "VAULT_ENCRYPTION_KEYS", **({"default": []} if VAULT_KEY_PROVIDER == "pkcs11" else {})
+)
+# The PKCS#11 provider: the token's library, label and PIN, and master key labels, newest first.
+VAULT_PKCS11_LIBRARY = env.str("VAULT_PKCS11_LIBRARY", default="")
+VAULT_PKCS11_TOKEN_LABEL = env.str("VAULT_PKCS11_TOKEN_LABEL", default="")
+VAULT_PKCS11_PIN = env.str("VAULT_PKCS11_PIN", default="")
+VAULT_PKCS11_KEY_LABELS = env.list("VAULT_PKCS11_KEY_LABELS", default=[])
+# Values of the old format (not bound to their record) are read until this is turned off.
+VAULT_READ_OLD_FORMAT = env.bool("VAULT_READ_OLD_FORMAT", default=True)
+# Seconds a process trusts a data key it read; a firm key rotation waits this long.
+VAULT_KEY_CACHE_SECONDS = env.int("VAULT_KEY_CACHE_SECONDS", default=60)
 # Key of the blind index (keyed hash) used for exact lookup and uniqueness of IDs and emails.
 VAULT_BLIND_INDEX_KEY = env.str("VAULT_BLIND_INDEX_KEY")
 
@@ -29,7 +43,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin behind the second factor (django-otp's admin site).
+    "vault.apps.VaultAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "ninja",
@@ -86,6 +102,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ccus-vault.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The key table in a database of its own: deleting a firm then shreds it in every earlier dump
+# of the main database. Without it the key table lives in the main database.
+if env.str("VAULT_KEYS_DATABASE_URL", default=""):
+    DATABASES["keys"] = env.db("VAULT_KEYS_DATABASE_URL")
+DATABASE_ROUTERS = ["vault.crypto.router.KeyTableRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "vault.User"
@@ -107,6 +128,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "vault/auth/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 OTP_TOTP_ISSUER = "CCUS Vault"
+# Passkeys are a second factor only: the password comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "vault.auth.passkeys.PasskeyHelper"
+# Default: the host the browser is on. Set both behind a proxy that rewrites the host.
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[])
+OTP_WEBAUTHN_RP_NAME = "CCUS Vault"
+# PasskeyHelper takes the relying party and origin from the request's host, which Django has
+# checked against ALLOWED_HOSTS, when these two are not set.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E010", "otp_webauthn.E030"]
 # Sessions: signed out after this long idle, and in any case after SESSION_COOKIE_AGE.
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # A reveal needs a password or code confirmed within this many seconds.
@@ -241,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
     "snapshot-health": {
         "task": "ccus.health.tasks.snapshot_health",
         "schedule": crontab(hour=8, minute=55, day_of_week="mon"),
+    },
+    # Nightly: open every encrypted value for its record; the health report shows what did not.
+    "verify-encrypted-values": {
+        "task": "vault.crypto.tasks.verify_encrypted_values",
+        "schedule": crontab(hour=3, minute=30),
     },
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from vault.audit import views as audit_log
+from vault.auth import passkeys
 from vault.auth import views as vault_auth
 from vault.firms import views as firm_views
 from vault.health import healthz
@@ -24,6 +25,9 @@ urlpatterns = [
     path("account/two-factor/setup/", vault_auth.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/", vault_auth.two_factor_verify, name="two_factor_verify"),
     path("account/confirm/", vault_auth.reauthenticate, name="reauthenticate"),
+    path("account/passkeys/", passkeys.passkeys, name="passkeys"),
+    path("account/passkeys/<int:pk>/remove/", passkeys.passkey_remove, name="passkey_remove"),
+    path("webauthn/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("account/set-password/<uidb64>/<token>/", password_set, name="password_set"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("firm/switch/", firm_views.switch_organization, name="switch_organization"),

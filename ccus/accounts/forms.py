@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ccus.accounts.kinds import ID_KIND
 from ccus.accounts.models import CcusAccount, Company, Worker
 from ccus.accounts.validators import id_candidate
-from vault.crypto.fields import encrypted_fields
+from vault.crypto.fields import encrypted_fields, has_value
 
 FIELDS = {
     Company: [
@@ -42,7 +42,7 @@ class AccountForm(forms.Form):
             ).only("id", "name")
         for name in self.secret_names:
             self.fields[name].widget.attrs.update(SECRET_ATTRS)
-            if account is not None and getattr(account, name) not in (None, ""):
+            if account is not None and has_value(account, name):
                 self.fields[name].help_text = STORED_HELP
                 self.fields[name].widget.attrs["placeholder"] = "••••••••"
 

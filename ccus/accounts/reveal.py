@@ -16,7 +16,7 @@ from ccus.accounts.models import CcusAccount
 from vault.audit.models import AuditEvent
 from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
-from vault.crypto.fields import encrypted_fields
+from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role
 
@@ -38,8 +38,11 @@ def reveal_role(field: str, account: CcusAccount | None = None) -> str:
 def reveal_value(
     request: HttpRequest, account: CcusAccount, field: str, action: str = REVEAL_ACTION
 ):
-    """Return one stored value of an account and record in the audit log that it was shown."""
-    value = getattr(account, field)
+    """Return one stored value of an account and record in the audit log that it was shown.
+
+    A value that does not open for this record comes back as UNREADABLE, shown as such.
+    """
+    value = read_value(account, field)
     audit_record(
         action=action,
         actor=request.user,

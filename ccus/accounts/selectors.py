@@ -18,7 +18,7 @@ from ccus.accounts.validators import (
     normalize_ccus_id,
     security_code_warnings,
 )
-from vault.crypto.fields import encrypted_fields
+from vault.crypto.fields import encrypted_fields, read_value
 
 LAST_DIGITS = 4
 
@@ -66,12 +66,16 @@ def _shared_email_warnings(worker: Worker) -> list[SoftWarning]:
 def account_warnings(account: CcusAccount) -> list[SoftWarning]:
     """Return the soft warnings for an account's current values (saved or not)."""
     warnings = []
-    if account.security_code:
-        warnings += security_code_warnings(account.security_code)
-    if account.security_code_hint:
-        warnings += hint_warnings(account.security_code_hint, account.security_code)
-    if account.registered_email:
-        warnings += email_warnings(account.registered_email)
+    code, hint, email = (
+        read_value(account, name, default=None)
+        for name in ("security_code", "security_code_hint", "registered_email")
+    )
+    if code:
+        warnings += security_code_warnings(code)
+    if hint:
+        warnings += hint_warnings(hint, code)
+    if email:
+        warnings += email_warnings(email)
     warnings += _other_kind_warnings(account)
     if isinstance(account, Worker):
         warnings += _shared_email_warnings(account)

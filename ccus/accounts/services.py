@@ -21,7 +21,7 @@ from ccus.accounts.validators import (
     validate_ccus_id,
 )
 from vault.audit.services import audit_record
-from vault.crypto.fields import EncryptedMixin
+from vault.crypto.fields import UNREADABLE, EncryptedMixin, read_value, unreadable_fields
 from vault.firms.models import Organization
 
 # Fields stored in one canonical form whatever was typed; names keep what was typed (㈱ stays).
@@ -58,7 +58,7 @@ def _apply(account: CcusAccount, fields: dict) -> list[str]:
         except ValidationError as error:
             errors[name] = error.error_list
             continue
-        if getattr(account, name) != value:
+        if read_value(account, name) != value:
             changed.append(name)
         setattr(account, name, value)
     company = getattr(account, "company", None)
@@ -73,13 +73,22 @@ def _apply(account: CcusAccount, fields: dict) -> list[str]:
 
 
 def refresh_derived(account: CcusAccount) -> None:
-    """Recompute the plain columns kept in step with the values: indexes, last 4, search, flag."""
+    """Recompute the plain columns kept in step with the values: indexes, last 4, search, flag.
+
+    A value that does not open for its record keeps what was derived from it before.
+    """
     organization = account.organization
-    ccus_id, email, hint = account.ccus_id, account.registered_email, account.security_code_hint
-    account.ccus_id_index = ccus_id_index(organization, ccus_id) if ccus_id else None
-    account.ccus_id_last4 = ccus_id[-4:] if ccus_id else ""
-    account.email_index = email_index(organization, email) if email else None
-    account.hint_is_code = bool(hint) and hint_looks_like_code(hint, account.security_code)
+    ccus_id = read_value(account, "ccus_id")
+    email = read_value(account, "registered_email")
+    hint = read_value(account, "security_code_hint")
+    code = read_value(account, "security_code", default=None)
+    if ccus_id is not UNREADABLE:
+        account.ccus_id_index = ccus_id_index(organization, ccus_id) if ccus_id else None
+        account.ccus_id_last4 = ccus_id[-4:] if ccus_id else ""
+    if email is not UNREADABLE:
+        account.email_index = email_index(organization, email) if email else None
+    if hint is not UNREADABLE:
+        account.hint_is_code = bool(hint) and hint_looks_like_code(hint, code)
     account.search_text = f"{search_key(account.name)}|{search_key(account.name_kana)}"
 
 
@@ -108,7 +117,8 @@ def _save(account: CcusAccount, *, action: str, changed: list[str], actor, reque
         raise _duplicate_id_error(holder)
     # The registered email was checked by validate_registered_email, which also accepts the
     # older carrier addresses (taro.@docomo.ne.jp) that the model's EmailField would refuse.
-    account.full_clean(exclude=["registered_email"], validate_constraints=False)
+    unreadable = unreadable_fields(account)
+    account.full_clean(exclude=["registered_email", *unreadable], validate_constraints=False)
     try:
         with transaction.atomic():
             account.save()

@@ -26,7 +26,7 @@ from ccus.accounts.services import (
     accounts_confirm,
     worker_mark_left,
 )
-from vault.crypto.fields import encrypted_fields
+from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
 
@@ -71,7 +71,7 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "model": model,
         "kind": KIND[model],
         "account": account,
-        "secrets": [(f, getattr(account, f.name)) for f in secrets],
+        "secrets": [(f, read_value(account, f.name)) for f in secrets],
         "revealable": {
             f.name
             for f in encrypted_fields(model)

@@ -1,5 +1,6 @@
 """The firm's health report."""
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,7 +11,25 @@ from ccus.health.history import health_history
 from ccus.oversight.history import week_label
 from ccus.oversight.models import Engagement
 from vault.charts import line_chart
+from vault.crypto.tamper import unreadable_values
 from vault.firms.permissions import require_membership
+
+
+def unreadable_rows(organization) -> list[dict]:
+    """Describe the firm's values that do not open: which field of which account."""
+    rows = []
+    for entry in unreadable_values(organization):
+        model = apps.get_model(entry.model)
+        kind = KIND.get(model)
+        rows.append(
+            {
+                "model": model._meta.verbose_name,
+                "field": model._meta.get_field(entry.field).verbose_name,
+                "url_name": f"ccus:{kind}-detail" if kind else "",
+                "uuid": entry.record_uuid,
+            }
+        )
+    return rows
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -25,6 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         subcontractor=organization, status=Engagement.Status.INVITED
     ).count()
     weeks = [(week_label(week), score) for week, score in health_history(organization)]
-    context = {"sections": sections, "filter_labels": FILTER_LABELS, "invitations": invitations,
-               "weeks": weeks, "chart": line_chart(weeks)}  # fmt: skip
+    context = {
+        "sections": sections,
+        "filter_labels": FILTER_LABELS,
+        "invitations": invitations,
+        "weeks": weeks,
+        "chart": line_chart(weeks),
+        "unreadable": unreadable_rows(organization),
+    }
     return render(request, "ccus/health/dashboard.html", context)

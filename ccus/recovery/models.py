@@ -85,6 +85,9 @@ class HandoverStep(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     note = EncryptedTextField(_("note"), null=True, blank=True)
 
+    # The firm whose data key encrypts the note, and to which the note is bound.
+    encryption_owner = "worker.organization"
+
     class Meta:
         verbose_name = _("handover step")
         verbose_name_plural = _("handover steps")

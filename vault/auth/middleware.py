@@ -36,7 +36,9 @@ class IdleTimeoutMiddleware:
 
 
 def needs_second_factor(user) -> bool:
-    """Tell whether the user must use a second factor: an owner or admin of any firm."""
+    """Tell whether the user must use a second factor: staff, or an owner or admin of a firm."""
+    if user.is_staff or user.is_superuser:
+        return True
     return Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).exists()
 
 
@@ -44,6 +46,8 @@ class RequireTwoFactorMiddleware:
     """Send owners and admins to set up or enter their TOTP code before anything else."""
 
     EXEMPT = ("two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz")
+    # Verifying with a passkey happens before the user is verified; registering does not.
+    EXEMPT_PREFIXES = ("/webauthn/authentication/", "/webauthn/jsi18n/")
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -55,6 +59,7 @@ class RequireTwoFactorMiddleware:
             and not user.is_verified()
             and request.path not in {reverse(name) for name in self.EXEMPT}
             and not request.path.startswith(settings.STATIC_URL)
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
             and needs_second_factor(user)
         ):
             return redirect("two_factor_verify")

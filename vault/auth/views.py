@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp_webauthn.models import WebAuthnCredential
 
 from vault.audit.services import audit_record
 from vault.auth.reauth import mark_reauthenticated
@@ -96,7 +97,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             mark_reauthenticated(request)
             return redirect(_safe_next(request))
         form.add_error("token", _("The code did not match. Try the code the app shows now."))
-    return render(request, "vault/auth/two_factor_verify.html", {"form": form})
+    has_passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    context = {"form": form, "has_passkey": has_passkey}
+    return render(request, "vault/auth/two_factor_verify.html", context)
 
 
 def reauthenticate(request: HttpRequest) -> HttpResponse:

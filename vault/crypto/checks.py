@@ -28,13 +28,52 @@ def _key_problems(name: str, value: str) -> list[checks.Error]:
     return []
 
 
+def _provider_problems(provider: str) -> list[checks.Error]:
+    if provider not in ("environment", "pkcs11"):
+        return [
+            checks.Error(
+                "VAULT_KEY_PROVIDER must be environment or pkcs11.",
+                hint="Leave it unset to keep the master key in VAULT_ENCRYPTION_KEYS.",
+                id="vault.E006",
+            )
+        ]
+    names = ["VAULT_PKCS11_LIBRARY", "VAULT_PKCS11_TOKEN_LABEL", "VAULT_PKCS11_PIN"]
+    names.append("VAULT_PKCS11_KEY_LABELS")
+    missing = [name for name in names if not getattr(settings, name, None)]
+    if provider == "pkcs11" and missing:
+        return [
+            checks.Error(
+                f"The PKCS#11 key provider needs {', '.join(missing)}.",
+                hint="See the README: where the master key lives.",
+                id="vault.E007",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_keys_apart(app_configs=None, **kwargs) -> list[checks.Warning]:
+    """Warn in production when the key table shares the main database (no crypto-shredding)."""
+    if "keys" in settings.DATABASES:
+        return []
+    return [
+        checks.Warning(
+            "The key table is in the main database: a dump taken before a firm was deleted "
+            "still holds that firm's data key.",
+            hint="Set VAULT_KEYS_DATABASE_URL to a database of its own (see the README).",
+            id="vault.W001",
+        )
+    ]
+
+
 @checks.register(checks.Tags.security, deploy=False)
 def check_vault_keys(app_configs=None, **kwargs) -> list[checks.Error]:
     """Fail when a vault key is missing, too short, equal to SECRET_KEY or used twice."""
     encryption_keys = list(getattr(settings, "VAULT_ENCRYPTION_KEYS", []) or [])
     blind_key = getattr(settings, "VAULT_BLIND_INDEX_KEY", "") or ""
-    errors = []
-    if not encryption_keys:
+    provider = getattr(settings, "VAULT_KEY_PROVIDER", "environment")
+    errors = _provider_problems(provider)
+    if not encryption_keys and provider == "environment":
         errors.append(
             checks.Error(
                 "VAULT_ENCRYPTION_KEYS is empty.",

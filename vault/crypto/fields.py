@@ -1,57 +1,233 @@
-"""Encrypted model fields: django-cryptography on the vault key ring, never SECRET_KEY."""
+"""Encrypted model fields: each value sealed for its table, column, record and firm.
 
-import pickle
+django-cryptography's fields decrypt in `from_db_value`, which never sees the row, so they
+cannot bind a value to its record; and they pickle. These fields keep the ciphertext as read
+(`Sealed`) and open it on first access through the model attribute, which knows the record's
+UUID and firm. Writes seal in `pre_save`, which sees the instance too.
+"""
+
+import logging
+import uuid
+from functools import cached_property
 
 from django.db import models
-from django_cryptography.fields import EncryptedMixin as LibraryEncryptedMixin
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext
 
-from vault.crypto.keyring import key_ring
+from vault.crypto.envelope import binding, open_sealed, place_of, seal
+from vault.crypto.keyring import UndecryptableValue
+
+log = logging.getLogger(__name__)
 
 
-class EncryptedMixin(LibraryEncryptedMixin):
-    """Store a field's value encrypted under the vault key ring; only `isnull` lookups work."""
+class Sealed(bytes):
+    """A stored value as read from the database, opened on first access for its record."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        # Skip the library's constructor: it would build a cipher keyed from SECRET_KEY.
-        self.key = None
-        self.ttl = None
-        super(LibraryEncryptedMixin, self).__init__(*args, **kwargs)
 
-    def _dump(self, value) -> bytes:
-        return key_ring().encrypt(pickle.dumps(value))
+class Unreadable:
+    """Stands for a value that did not open: shown as such, never as ciphertext."""
 
-    def _load(self, value: bytes):
-        data, _ = key_ring().decrypt(value)
-        # The token is authenticated (HMAC-SHA256) before it is unpickled.
-        return pickle.loads(data)  # noqa: S301
+    unreadable = True
+
+    def __str__(self) -> str:
+        return gettext("Unreadable (possibly tampered)")
+
+
+UNREADABLE = Unreadable()
+
+
+_owners: dict[type, tuple[list[str], str | None]] = {}
+
+
+def _owner_path(model: type) -> tuple[list[str], str | None]:
+    """Return the path from a model to its firm, and the attribute that names it if direct."""
+    if model not in _owners:
+        path = getattr(model, "encryption_owner", "organization").split(".")
+        _owners[model] = (path, f"{path[0]}_id" if len(path) == 1 else None)
+    return _owners[model]
+
+
+def owner_of(instance: models.Model) -> tuple[int, uuid.UUID]:
+    """Return the id and UUID of the firm a record belongs to (`encryption_owner` path)."""
+    holder = instance
+    for name in _owner_path(instance.__class__)[0]:
+        cached = holder._state.fields_cache
+        # Django keeps each related object on its instance once loaded.
+        holder = cached[name] if name in cached else getattr(holder, name)
+    return holder.pk, holder.uuid
+
+
+def bound_of(instance: models.Model) -> tuple[int, uuid.UUID, bytes]:
+    """Return the firm's id and UUID and the record's binding, kept on the record while true."""
+    record_uuid = instance.uuid
+    marker_name = _owner_path(instance.__class__)[1]
+    marker = instance.__dict__.get(marker_name) if marker_name else None
+    kept = instance._state.__dict__.get("vault_binding")
+    if kept is not None and marker is not None and kept[0] is record_uuid and kept[1] == marker:
+        return kept[2]
+    organization_id, organization_uuid = owner_of(instance)
+    found = (organization_id, organization_uuid, binding(record_uuid, organization_uuid))
+    instance._state.vault_binding = (record_uuid, marker, found)
+    return found
+
+
+def _load_stored(instance: models.Model, field: models.Field):
+    """Read a deferred encrypted column as stored, without opening it."""
+    manager = type(instance)._base_manager.db_manager(instance._state.db)
+    return manager.filter(pk=instance.pk).values_list(field.attname, flat=True).get()
+
+
+class EncryptedAttribute(DeferredAttribute):
+    """The model attribute of an encrypted field: opens the stored value on first access."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        data = instance.__dict__
+        if self.field.attname not in data:
+            data[self.field.attname] = _load_stored(instance, self.field)
+        value = data[self.field.attname]
+        if isinstance(value, Sealed):
+            value = self.field.open(instance, value)
+            data[self.field.attname] = value
+        return value
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedMixin:
+    """Store a field's value sealed for its record; only `isnull` lookups work."""
+
+    descriptor_class = EncryptedAttribute
+
+    def get_internal_type(self) -> str:
+        return "BinaryField"
+
+    @cached_property
+    def place(self) -> bytes:
+        return place_of(self.model, self.name)
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Sealed(value)
+
+    def get_prep_value(self, value):
+        return value
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bytes):
+            return value
+        return super().to_python(value)
 
     def get_db_prep_value(self, value, connection, prepared=False):
-        if value == "":
-            value = None
-        return super().get_db_prep_value(value, connection, prepared)
+        if not value:
+            return None
+        if isinstance(value, bytes | memoryview):
+            return value if value.__class__ is bytes else bytes(value)
+        raise TypeError(
+            f"{self.model._meta.label}.{self.name} is written only with its record "
+            "(save, bulk_create, bulk_update) or as a value from encrypt_value()."
+        )
 
-    def deconstruct(self):
-        return super(LibraryEncryptedMixin, self).deconstruct()
+    def pre_save(self, instance, add):
+        value = instance.__dict__.get(self.attname)
+        if not value:
+            return None
+        if isinstance(value, bytes):
+            return value  # unchanged since it was read, or already sealed for this record
+        if isinstance(value, Unreadable):
+            raise UndecryptableValue("An unreadable value cannot be saved.")
+        _, organization_uuid, bound = bound_of(instance)
+        return seal(self.place, instance.uuid, organization_uuid, value, bound)
 
-    clone = models.Field.clone
+    def open(self, instance, token: bytes):
+        """Decrypt a stored value of this field for instance; log and record a refusal."""
+        organization_id, organization_uuid, bound = bound_of(instance)
+        try:
+            return open_sealed(self.place, instance.uuid, organization_uuid, token, bound)
+        except UndecryptableValue:
+            log.warning(
+                "encrypted_value=unreadable model=%s record=%s field=%s",
+                self.model._meta.label,
+                instance.uuid,
+                self.name,
+            )
+            from vault.crypto.tamper import record_unreadable
+
+            record_unreadable(instance, self.name, organization_id)
+            raise
+
+    def value_from_object(self, obj):
+        return read_value(obj, self.attname, default=None)
+
+    def get_lookup(self, lookup_name):
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def get_transform(self, lookup_name):
+        return None
 
 
 class EncryptedCharField(EncryptedMixin, models.CharField):
-    """A CharField stored encrypted."""
+    """A CharField stored sealed."""
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
-    """A TextField stored encrypted."""
+    """A TextField stored sealed."""
 
 
 class EncryptedEmailField(EncryptedMixin, models.EmailField):
-    """An EmailField stored encrypted."""
+    """An EmailField stored sealed."""
 
 
 class EncryptedDateField(EncryptedMixin, models.DateField):
-    """A DateField stored encrypted."""
+    """A DateField stored sealed."""
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field]:
     """Return the model's encrypted concrete fields."""
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+
+
+def read_value(instance: models.Model, name: str, default=UNREADABLE):
+    """Return a field's value, or default (UNREADABLE) when it does not open."""
+    try:
+        return getattr(instance, name)
+    except UndecryptableValue:
+        return default
+
+
+def has_value(instance: models.Model, name: str) -> bool:
+    """Tell whether a value is stored, without decrypting it."""
+    if name not in instance.__dict__:
+        field = instance._meta.get_field(name)
+        instance.__dict__[name] = _load_stored(instance, field)
+    return instance.__dict__[name] not in (None, "", b"")
+
+
+def unreadable_fields(instance: models.Model) -> list[str]:
+    """Return the names of the instance's loaded encrypted fields that do not open."""
+    return [
+        f.name
+        for f in encrypted_fields(type(instance))
+        if f.attname in instance.__dict__ and read_value(instance, f.name) is UNREADABLE
+    ]
+
+
+class EncryptedQuerySet(models.QuerySet):
+    """A queryset whose bulk_update seals encrypted values for their records first."""
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        sealing = [f for f in encrypted_fields(self.model) if f.name in fields]
+        kept = []
+        for obj in objs:
+            kept.append({f.attname: obj.__dict__.get(f.attname) for f in sealing})
+            for field in sealing:
+                token = field.pre_save(obj, False)
+                # Plain bytes (not Sealed): Django reads them back through the attribute as is.
+                obj.__dict__[field.attname] = bytes(token) if token else None
+        try:
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        finally:
+            for obj, values in zip(objs, kept, strict=True):
+                obj.__dict__.update(values)

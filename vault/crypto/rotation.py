@@ -1,85 +1,132 @@
-"""Re-encrypt stored values under the newest vault key, in batches, safe to re-run."""
+"""Rotate keys: re-wrap data keys under a new master key, or re-encrypt one firm under a new one."""
 
+import datetime
 import logging
+import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 
-from django.db import connections, models, router, transaction
+from django.conf import settings
+from django.utils import timezone
 
-from vault.crypto.fields import encrypted_fields
-from vault.crypto.keyring import UndecryptableValue, key_ring
+from vault.crypto import firm_keys
+from vault.crypto.envelope import token_version
+from vault.crypto.firm_keys import firm_key_create, key_associated_data, keys_alias
+from vault.crypto.keyring import UndecryptableValue
+from vault.crypto.models import FirmKey
+from vault.crypto.providers import master_keys
+from vault.crypto.rewrite import encrypted_models, rewrite_model
 
 log = logging.getLogger(__name__)
 
 
-def _batches(model: type[models.Model], alias: str, batch_size: int) -> Iterator[list[tuple]]:
-    """Yield rows of (pk, raw token, ...) of the model's encrypted columns, keyset-paginated."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in encrypted_fields(model))
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    last_pk = None
-    while True:
-        where, params = (f"WHERE {pk} > %s", [last_pk]) if last_pk is not None else ("", [])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {pk}, {columns} FROM {table} {where} ORDER BY {pk} LIMIT %s",  # noqa: S608
-                [*params, batch_size],
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        yield rows
-        last_pk = rows[-1][0]
-
-
-def _rewrite(alias: str, model, column: str, pk, old: bytes, new: bytes) -> bool:
-    """Replace one token, only if nobody changed it meanwhile (compare-and-set)."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {quote(column)} = %s "  # noqa: S608
-            f"WHERE {pk_column} = %s AND {quote(column)} = %s",
-            [new, pk, old],
-        )
-        return cursor.rowcount == 1
-
-
-def rotate_model(
-    model: type[models.Model], *, batch_size: int = 500, dry_run: bool = False
-) -> Counter:
-    """Re-encrypt the model's encrypted values written under an older key; return counts."""
-    alias = router.db_for_write(model)
-    ring = key_ring()
-    columns = [field.column for field in encrypted_fields(model)]
+def master_rewrap(*, dry_run: bool = False) -> Counter:
+    """Re-wrap every data key not under the current master key; touch only the key table."""
+    keys = master_keys()
+    alias = keys_alias()
     counts: Counter = Counter()
-    for rows in _batches(model, alias, batch_size):
-        with transaction.atomic(using=alias):
-            for pk, *tokens in rows:
-                counts["rows"] += 1
-                for column, token in zip(columns, tokens, strict=True):
-                    if token is None:
-                        continue
-                    old = bytes(token)
-                    try:
-                        plaintext, position = ring.decrypt(old)
-                    except UndecryptableValue:
-                        log.error(
-                            "rotate=unreadable model=%s pk=%s field=%s",
-                            model._meta.label,
-                            pk,
-                            column,
-                        )
-                        counts["unreadable"] += 1
-                        continue
-                    if position == 0:
-                        counts["current"] += 1
-                    elif dry_run:
-                        counts["stale"] += 1
-                    elif _rewrite(alias, model, column, pk, old, ring.encrypt(plaintext)):
-                        counts["rewritten"] += 1
-                    else:
-                        counts["changed_meanwhile"] += 1
+    for row in FirmKey.objects.using(alias).order_by("pk").iterator(chunk_size=500):
+        counts["keys"] += 1
+        if row.master_key_id == keys.current_key_id:
+            counts["current"] += 1
+            continue
+        aad = key_associated_data(row.organization_uuid, row.version)
+        try:
+            data_key = keys.unwrap(row.master_key_id, bytes(row.wrapped), aad)
+        except UndecryptableValue:
+            log.error(
+                "rewrap=unreadable organization=%s version=%s", row.organization_uuid, row.version
+            )
+            counts["unreadable"] += 1
+            continue
+        if dry_run:
+            counts["stale"] += 1
+            continue
+        key_id, wrapped = keys.wrap(data_key, aad)
+        written = (
+            FirmKey.objects.using(alias)
+            .filter(pk=row.pk, master_key_id=row.master_key_id)
+            .update(master_key_id=key_id, wrapped=wrapped)
+        )
+        counts["rewrapped" if written else "changed_meanwhile"] += 1
+    firm_keys.forget()
     return counts
+
+
+def _versions(organization_uuid: uuid.UUID) -> list[FirmKey]:
+    rows = FirmKey.objects.using(keys_alias()).filter(organization_uuid=organization_uuid)
+    return list(rows.order_by("-version"))
+
+
+def _rewrite_firm(organization_uuid, newest: int, batch_size: int, progress) -> Counter:
+    counts: Counter = Counter()
+    for model in encrypted_models():
+        counts += rewrite_model(
+            model,
+            needs_rewrite=lambda token: token_version(token) != newest,
+            organization_uuid=organization_uuid,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    return counts
+
+
+def firm_key_rotate(
+    *,
+    organization_uuid: uuid.UUID,
+    batch_size: int = 500,
+    progress: Callable[[int], None] = lambda rows: None,
+    wait: Callable[[float], None] | None = None,
+) -> Counter:
+    """Re-encrypt one firm under a new data key, then destroy the old ones.
+
+    Resumable: a run killed halfway is finished by the next run, which keeps the newest key.
+    Safe with writers: values are replaced by compare-and-set, and the old keys are destroyed
+    only once no value uses them and every process has had time to see the new key.
+    """
+    versions = _versions(organization_uuid)
+    newest = versions[0] if versions else None
+    if newest is None or len(versions) == 1:
+        # Not resuming: start a rotation with a new version.
+        number = newest.version + 1 if newest else 1
+        newest = firm_key_create(organization_uuid=organization_uuid, version=number)
+    firm_keys.forget(organization_uuid)
+    counts = _rewrite_firm(organization_uuid, newest.version, batch_size, progress)
+    settle = datetime.timedelta(seconds=settings.VAULT_KEY_CACHE_SECONDS)
+    age = timezone.now() - newest.created_at
+    old = [row.version for row in _versions(organization_uuid) if row.version != newest.version]
+    if age < settle:
+        if wait is None:
+            counts["old_keys_kept"] = len(old)
+            return counts
+        # Writers may still hold the old key in their cache: let it expire first.
+        wait((settle - age).total_seconds())
+    # A last pass takes what writers wrote with the old key while their caches expired.
+    counts += _rewrite_firm(organization_uuid, newest.version, batch_size, progress)
+    if counts["unreadable"]:
+        counts["old_keys_kept"] = len(old)
+        return counts
+    FirmKey.objects.using(keys_alias()).filter(
+        organization_uuid=organization_uuid, version__in=old
+    ).delete()
+    firm_keys.forget(organization_uuid)
+    counts["old_keys_destroyed"] = len(old)
+    log.info("firm_key=rotated organization=%s version=%s", organization_uuid, newest.version)
+    return counts
+
+
+def old_format_migrate(
+    model,
+    *,
+    batch_size: int = 500,
+    dry_run: bool = False,
+    progress: Callable[[int], None] = lambda rows: None,
+) -> Counter:
+    """Rewrite a model's old-format values (one key for all, pickled) in the new format."""
+    return rewrite_model(
+        model,
+        needs_rewrite=lambda token: token_version(token) is None,
+        batch_size=batch_size,
+        dry_run=dry_run,
+        progress=progress,
+    )

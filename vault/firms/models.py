@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vault.crypto.fields import EncryptedQuerySet
+
 
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
@@ -92,7 +94,7 @@ class Membership(models.Model):
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantQuerySet(EncryptedQuerySet):
     """A queryset of records that belong to an organization."""
 
     def for_user(self, user, min_role: str = Role.VIEWER) -> "TenantQuerySet":

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vault.audit.services import audit_record
 from vault.auth.models import User
+from vault.crypto.firm_keys import firm_keys_destroy
 from vault.firms.models import Membership, Organization, Role
 
 
@@ -85,3 +86,21 @@ def organization_set_policy(
         request=request,
         days=days,
     )
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization, actor=None, request=None) -> int:
+    """Delete a firm with all it holds, destroying its data keys first (crypto-shredding).
+
+    Once its keys are gone, the firm's values cannot be read from any earlier dump or backup
+    of the main database. Return how many data key versions were destroyed.
+    """
+    destroyed = firm_keys_destroy(organization_uuid=organization.uuid)
+    audit_record(
+        action="firm.delete",
+        actor=actor,
+        request=request,
+        keys_destroyed=destroyed,
+    )
+    organization.delete()
+    return destroyed

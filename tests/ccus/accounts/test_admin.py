@@ -4,6 +4,7 @@ import pytest
 
 from ccus.accounts.lookup import filter_by_ccus_id
 from ccus.accounts.models import Worker
+from tests.console import sign_in
 from tests.factories import SECRETS, leaked, make_secret_worker, make_user
 from vault.auth.models import User
 
@@ -16,7 +17,7 @@ def superuser(db):
 @pytest.mark.django_db
 def test_it_masks_every_secret_on_the_list_and_change_pages(client, superuser, organization):
     worker = make_secret_worker(organization)
-    client.force_login(superuser)
+    sign_in(client, superuser)
     pages = [
         client.get("/admin/ccus/worker/"),
         client.get(f"/admin/ccus/worker/{worker.pk}/change/"),
@@ -36,7 +37,7 @@ def _add_worker(client, organization, **fields):
 
 @pytest.mark.django_db
 def test_it_creates_a_worker_with_a_normalised_indexed_id(client, superuser, organization):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     response = _add_worker(
         client, organization, name="新人 一郎", ccus_id="１２３４５６７８９０１２３４",
         password="typed-password",
@@ -50,7 +51,7 @@ def test_it_creates_a_worker_with_a_normalised_indexed_id(client, superuser, org
 @pytest.mark.django_db
 def test_it_keeps_stored_secrets_when_left_blank(client, superuser, organization):
     worker = make_secret_worker(organization)
-    client.force_login(superuser)
+    sign_in(client, superuser)
     response = client.post(
         f"/admin/ccus/worker/{worker.pk}/change/",
         {"organization": organization.pk, "name": "改名 太郎", "status": "active"},
@@ -67,7 +68,7 @@ def test_it_keeps_stored_secrets_when_left_blank(client, superuser, organization
 @pytest.mark.django_db
 def test_it_shows_a_duplicate_id_as_a_form_error(client, superuser, organization):
     make_secret_worker(organization)
-    client.force_login(superuser)
+    sign_in(client, superuser)
     response = client.post(
         "/admin/ccus/worker/add/",
         {
@@ -90,7 +91,7 @@ def test_it_keeps_non_superusers_out(client):
 
 @pytest.mark.django_db
 def test_it_accepts_a_carriers_older_address_as_the_console_does(client, superuser, organization):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     response = _add_worker(
         client, organization, name="携帯 旧式", registered_email="taro..yamada@ezweb.ne.jp"
     )

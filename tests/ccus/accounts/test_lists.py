@@ -10,20 +10,20 @@ from django.utils import timezone
 from ccus.accounts.models import Worker
 from tests.console import sign_in
 from tests.factories import make_company, make_worker
-from vault.crypto.keyring import KeyRing
+from vault.crypto import fields
 
 
 @pytest.fixture
 def decryptions(monkeypatch):
     """Count how many values are decrypted."""
     calls = []
-    original = KeyRing.decrypt
+    original = fields.open_sealed
 
-    def counting(self, token):
+    def counting(*args):
         calls.append(1)
-        return original(self, token)
+        return original(*args)
 
-    monkeypatch.setattr(KeyRing, "decrypt", counting)
+    monkeypatch.setattr(fields, "open_sealed", counting)
     return calls
 
 

@@ -24,7 +24,7 @@ def _needles() -> list[bytes]:
     return needles
 
 
-@pytest.mark.django_db(databases=["sqlite_file"], transaction=True)
+@pytest.mark.django_db(databases=["sqlite_file", "default"], transaction=True)
 def test_it_keeps_no_plaintext_in_the_sqlite_file():
     organization = Organization.objects.using("sqlite_file").create(name="ファイル建設")
     worker = Worker(organization=organization, name="秘密 太郎", **SECRETS)

@@ -1,47 +1,62 @@
-"""`manage.py rotate_keys`: re-encrypt every encrypted column under the newest key."""
+"""`manage.py rotate_keys`: re-wrap data keys under the newest master key, or rotate a firm's."""
 
-from collections import Counter
+import time
+import uuid
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from vault.audit.services import audit_record
-from vault.crypto.fields import encrypted_fields
-from vault.crypto.rotation import rotate_model
+from vault.crypto.rotation import firm_key_rotate, master_rewrap
 
-COLUMNS = ("rows", "current", "rewritten", "stale", "changed_meanwhile", "unreadable")
+MASTER = ("keys", "current", "rewrapped", "stale", "changed_meanwhile", "unreadable")
+FIRM = ("rows", "current", "rewritten", "verified", "changed_meanwhile", "unreadable")
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value with the first key of VAULT_ENCRYPTION_KEYS. "
-        "Safe to re-run; reports counts per model."
+        "Re-wrap every firm's data key under the newest master key (the key table only, in "
+        "seconds). With --firm UUID, re-encrypt that firm under a new data key and destroy the "
+        "old one. Safe to re-run; a killed run is finished by the next."
     )
 
     def add_arguments(self, parser) -> None:
+        parser.add_argument("--firm", type=uuid.UUID, help="UUID of the firm whose key to rotate.")
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--dry-run", action="store_true", help="Count; write nothing.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Count what would be rewritten; write nothing."
+            "--no-wait",
+            action="store_true",
+            help="Do not wait for other processes to see a new firm key; keep the old one.",
         )
 
-    def handle(self, *args, batch_size: int, dry_run: bool, **options) -> None:
-        totals: Counter = Counter()
-        for model in apps.get_models():
-            if not encrypted_fields(model):
-                continue
-            counts = rotate_model(model, batch_size=batch_size, dry_run=dry_run)
-            totals.update(counts)
-            figures = " ".join(f"{name}={counts[name]}" for name in COLUMNS)
-            self.stdout.write(f"{model._meta.label}: {figures}")
-        summary = " ".join(f"{name}={totals[name]}" for name in COLUMNS)
-        self.stdout.write(f"total: {summary}")
+    def handle(self, *args, firm, batch_size: int, dry_run: bool, no_wait: bool, **options):
+        if firm is None:
+            counts = master_rewrap(dry_run=dry_run)
+            self.stdout.write("master key: " + " ".join(f"{n}={counts[n]}" for n in MASTER))
+        else:
+            if dry_run:
+                raise CommandError("--dry-run is for the master key only.")
+            counts = firm_key_rotate(
+                organization_uuid=firm, batch_size=batch_size, wait=None if no_wait else self._wait
+            )
+            figures = " ".join(f"{n}={counts[n]}" for n in FIRM)
+            self.stdout.write(f"firm {firm}: {figures}")
+            self.stdout.write(
+                f"old keys destroyed={counts['old_keys_destroyed']} kept={counts['old_keys_kept']}"
+            )
         if not dry_run:
-            audit_record(action="keys.rotate", **{name: totals[name] for name in COLUMNS})
-        if totals["unreadable"]:
+            audit_record(
+                action="keys.rotate", firm=bool(firm), **{n: counts[n] for n in MASTER + FIRM}
+            )
+        if counts["unreadable"]:
             raise CommandError(
-                f"{totals['unreadable']} values could not be read with any configured key. "
-                "Add the key that wrote them to VAULT_ENCRYPTION_KEYS and run again."
+                f"{counts['unreadable']} values or keys could not be read. Configure the key that "
+                "wrote them and run again."
             )
         self.stdout.write(
             self.style.SUCCESS("Done." if not dry_run else "Dry run: nothing written.")
         )
+
+    def _wait(self, seconds: float) -> None:
+        self.stdout.write(f"Waiting {seconds:.0f} s for every process to see the new key…")
+        time.sleep(seconds)
