@@ -33,7 +33,7 @@ def rewrite_old_format(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ccus", "0006_roster_imports"),
+        ("ccus", "0007_office_data"),
         ("vault", "0003_keys"),
     ]
 
