@@ -31,13 +31,13 @@ def _insert_old_rows(organization) -> None:
     # Old values are bound to nothing, so one token may stand in many rows: 1,000 are enough.
     tokens = [old_token(f"pw-{n}") for n in range(1000)]
     columns = ("uuid", "organization_id", "name", "name_kana", "ccus_id_last4", "hint_is_code",
-               "status", "created_at", "updated_at", "password")  # fmt: skip
+               "status", "created_at", "updated_at", "search_text", "password")  # fmt: skip
     with connection.cursor() as cursor:
         copy = f"COPY ccus_worker ({', '.join(columns)}) FROM STDIN"
         with cursor.cursor.copy(copy) as writer:
             for n in range(ROWS):
                 writer.write_row(
-                    (uuid.uuid4(), organization.pk, f"技能者{n}", "", "", False, "active", now, now,
+                    (uuid.uuid4(), organization.pk, f"技能者{n}", "", "", False, "active", now, now, "",
                      tokens[n % 1000])
                 )  # fmt: skip
 
