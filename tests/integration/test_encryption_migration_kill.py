@@ -37,8 +37,8 @@ def _insert_old_rows(organization) -> None:
         with cursor.cursor.copy(copy) as writer:
             for n in range(ROWS):
                 writer.write_row(
-                    (uuid.uuid4(), organization.pk, f"技能者{n}", "", "", False, "active", now, now, "",
-                     tokens[n % 1000])
+                    (uuid.uuid4(), organization.pk, f"技能者{n}", "", "", False, "active", now, now,
+                     "", tokens[n % 1000])
                 )  # fmt: skip
 
 
