@@ -76,7 +76,7 @@ def test_it_counts_without_writing_on_a_dry_run(organization):
 
 @pytest.mark.django_db
 def test_its_data_migration_rewrites_a_small_database(organization):
-    migration = __import__("ccus.migrations.0008_encryption_v2", fromlist=["rewrite_old_format"])
+    migration = __import__("ccus.migrations.0012_encryption_v2", fromlist=["rewrite_old_format"])
     worker = make_secret_worker(organization)
     make_old_format(worker)
 

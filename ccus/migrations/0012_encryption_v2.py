@@ -33,7 +33,7 @@ def rewrite_old_format(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ccus", "0007_office_data"),
+        ("ccus", "0011_health_snapshots"),
         ("vault", "0003_keys"),
     ]
 
