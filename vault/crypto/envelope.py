@@ -65,16 +65,23 @@ def place_of(model: type[models.Model], field_name: str) -> bytes:
     return f"ccus-vault v2|{model._meta.db_table}|{column}|".encode()
 
 
+def seal_with_key(place: bytes, bound: bytes, version: int, aead, value) -> bytes:
+    """Encrypt a value for one place (bound: binding()) under a given version of the firm's key."""
+    nonce = os.urandom(NONCE)
+    data = b"s" + value.encode() if value.__class__ is str else typed_text(value)
+    aad = place + bound + version.to_bytes(4, "big")
+    return HEADER.pack(FORMAT, version) + nonce + aead.encrypt(nonce, data, aad)
+
+
 def seal(place: bytes, record_uuid, organization_uuid: uuid.UUID, value, bound=None) -> bytes:
     """Encrypt a value for one place under the firm's current data key.
 
     bound may carry binding(record_uuid, organization_uuid), computed once per record.
     """
     version, aead = current_data_key(organization_uuid)
-    nonce = os.urandom(NONCE)
-    aad = associated_data(place, bound or binding(record_uuid, organization_uuid), version)
-    data = b"s" + value.encode() if value.__class__ is str else typed_text(value)
-    return HEADER.pack(FORMAT, version) + nonce + aead.encrypt(nonce, data, aad)
+    return seal_with_key(
+        place, bound or binding(record_uuid, organization_uuid), version, aead, value
+    )
 
 
 def token_version(token: bytes) -> int | None:
@@ -84,8 +91,13 @@ def token_version(token: bytes) -> int | None:
     return HEADER.unpack_from(token)[1]
 
 
-def open_sealed(place: bytes, record_uuid, organization_uuid: uuid.UUID, token: bytes, bound=None):
-    """Decrypt a stored value of one place; raise UndecryptableValue if it is not its own."""
+def open_sealed(
+    place: bytes, record_uuid, organization_uuid: uuid.UUID, token: bytes, bound=None, key=None
+):
+    """Decrypt a stored value of one place; raise UndecryptableValue if it is not its own.
+
+    key may carry a (version, aead) of the firm's data key already at hand.
+    """
     if token[:1] != b"\x02" or len(token) < PREFIX + 16:
         if token[:1] == LEGACY_MARK and settings.VAULT_READ_OLD_FORMAT:
             return read_legacy(token)
@@ -93,7 +105,12 @@ def open_sealed(place: bytes, record_uuid, organization_uuid: uuid.UUID, token: 
     version = int.from_bytes(token[1:5], "big")
     aad = associated_data(place, bound or binding(record_uuid, organization_uuid), version)
     try:
-        data = data_key(organization_uuid, version).decrypt(token[5:PREFIX], token[PREFIX:], aad)
+        aead = (
+            key[1]
+            if key is not None and key[0] == version
+            else data_key(organization_uuid, version)
+        )
+        data = aead.decrypt(token[5:PREFIX], token[PREFIX:], aad)
     except InvalidTag:
         raise UndecryptableValue(
             "This value does not belong to this record, field and firm, or was altered."

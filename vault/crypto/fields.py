@@ -7,6 +7,7 @@ UUID and firm. Writes seal in `pre_save`, which sees the instance too.
 """
 
 import logging
+import time
 import uuid
 from functools import cached_property
 
@@ -14,7 +15,8 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext
 
-from vault.crypto.envelope import binding, open_sealed, place_of, seal
+from vault.crypto.envelope import binding, open_sealed, place_of, seal_with_key
+from vault.crypto.firm_keys import current_key_entry
 from vault.crypto.keyring import UndecryptableValue
 
 log = logging.getLogger(__name__)
@@ -57,18 +59,29 @@ def owner_of(instance: models.Model) -> tuple[int, uuid.UUID]:
     return holder.pk, holder.uuid
 
 
-def bound_of(instance: models.Model) -> tuple[int, uuid.UUID, bytes]:
-    """Return the firm's id and UUID and the record's binding, kept on the record while true."""
+def context_of(instance: models.Model, marker_name: str | None) -> tuple:
+    """Return (firm id, firm UUID, binding, key version, aead) to seal a record's values.
+
+    Kept on the record while it stays true: same record UUID, same firm, and no longer than
+    the process may trust the key (never for a key not yet committed).
+    """
     record_uuid = instance.uuid
-    marker_name = _owner_path(instance.__class__)[1]
     marker = instance.__dict__.get(marker_name) if marker_name else None
-    kept = instance._state.__dict__.get("vault_binding")
-    if kept is not None and marker is not None and kept[0] is record_uuid and kept[1] == marker:
-        return kept[2]
+    kept = instance._state.__dict__.get("vault_context")
+    if (
+        kept is not None
+        and marker is not None
+        and kept[0] is record_uuid
+        and kept[1] == marker
+        and kept[2] > time.monotonic()
+    ):
+        return kept[3]
     organization_id, organization_uuid = owner_of(instance)
-    found = (organization_id, organization_uuid, binding(record_uuid, organization_uuid))
-    instance._state.vault_binding = (record_uuid, marker, found)
-    return found
+    version, aead, until, hold = current_key_entry(organization_uuid)
+    bound = binding(record_uuid, organization_uuid)
+    context = (organization_id, organization_uuid, bound, version, aead)
+    instance._state.vault_context = (record_uuid, marker, until if hold is None else 0.0, context)
+    return context
 
 
 def _load_stored(instance: models.Model, field: models.Field):
@@ -108,6 +121,10 @@ class EncryptedMixin:
     def place(self) -> bytes:
         return place_of(self.model, self.name)
 
+    @cached_property
+    def owner_marker(self) -> str | None:
+        return _owner_path(self.model)[1]
+
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)
 
@@ -137,14 +154,17 @@ class EncryptedMixin:
             return value  # unchanged since it was read, or already sealed for this record
         if isinstance(value, Unreadable):
             raise UndecryptableValue("An unreadable value cannot be saved.")
-        _, organization_uuid, bound = bound_of(instance)
-        return seal(self.place, instance.uuid, organization_uuid, value, bound)
+        context = context_of(instance, self.owner_marker)
+        return seal_with_key(self.place, context[2], context[3], context[4], value)
 
     def open(self, instance, token: bytes):
         """Decrypt a stored value of this field for instance; log and record a refusal."""
-        organization_id, organization_uuid, bound = bound_of(instance)
+        organization_id, organization_uuid, bound, version, aead = context_of(
+            instance, self.owner_marker
+        )
         try:
-            return open_sealed(self.place, instance.uuid, organization_uuid, token, bound)
+            key = (version, aead)
+            return open_sealed(self.place, instance.uuid, organization_uuid, token, bound, key)
         except UndecryptableValue:
             log.warning(
                 "encrypted_value=unreadable model=%s record=%s field=%s",

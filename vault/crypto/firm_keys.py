@@ -61,7 +61,7 @@ def _unwrap(row: FirmKey) -> AESGCM:
     return AESGCM(data_key)
 
 
-def _remember(alias: str, organization_uuid, wanted, row: FirmKey) -> tuple[int, AESGCM]:
+def _remember(alias: str, organization_uuid, wanted, row: FirmKey) -> tuple:
     aead = _unwrap(row)
     ours = (alias, row.organization_uuid, row.version) in _pending
     # How long a process trusts what it read (VAULT_KEY_CACHE_SECONDS): a firm key rotation
@@ -71,7 +71,7 @@ def _remember(alias: str, organization_uuid, wanted, row: FirmKey) -> tuple[int,
     if ours and entry[3] is None:
         _pending.discard((alias, row.organization_uuid, row.version))
     _cache[(alias, organization_uuid.int, wanted)] = entry
-    return row.version, aead
+    return entry
 
 
 def _cached(alias: str, organization_uuid, wanted) -> tuple | None:
@@ -104,17 +104,23 @@ def data_key(organization_uuid: uuid.UUID, version: int) -> AESGCM:
     return _remember(alias, organization_uuid, version, row)[1]
 
 
-def current_data_key(organization_uuid: uuid.UUID) -> tuple[int, AESGCM]:
-    """Return the firm's newest data key (making the first one if it has none) and its version."""
+def current_key_entry(organization_uuid: uuid.UUID) -> tuple:
+    """Return (version, aead, trusted until, hold) of the firm's newest data key, made if none."""
     if organization_uuid.__class__ is not uuid.UUID:
         organization_uuid = uuid.UUID(str(organization_uuid))
     alias = keys_alias()
     found = _cached(alias, organization_uuid, None)
     if found is not None:
-        return found[0], found[1]
+        return found
     row = FirmKey.objects.using(alias).filter(organization_uuid=organization_uuid)
     row = row.order_by("-version").first() or firm_key_create(organization_uuid=organization_uuid)
     return _remember(alias, organization_uuid, None, row)
+
+
+def current_data_key(organization_uuid: uuid.UUID) -> tuple[int, AESGCM]:
+    """Return the firm's newest data key (making the first one if it has none) and its version."""
+    entry = current_key_entry(organization_uuid)
+    return entry[0], entry[1]
 
 
 def firm_key_create(*, organization_uuid: uuid.UUID, version: int = 1) -> FirmKey:
