@@ -28,6 +28,7 @@ from tests.console import sign_in  # noqa: E402
 from tests.factories import make_member, make_organization, make_worker  # noqa: E402
 from vault.crypto import fields  # noqa: E402
 from vault.crypto.blind_index import blind_index  # noqa: E402
+from vault.crypto.models import FirmKey  # noqa: E402
 
 N = 20_000
 VALUES = [f"{i:014d}" for i in range(N)]
@@ -53,6 +54,18 @@ def raw_round_trip(keys: dict, place: bytes, record: uuid.UUID, firm: uuid.UUID)
         nonce = os.urandom(12)
         token = aead.encrypt(nonce, b"s" + value.encode(), aad)
         assert aead.decrypt(nonce, token, aad)[1:].decode() == value
+
+
+def by_hand_through_the_orm(keys: dict, place: bytes, record: uuid.UUID, firm: uuid.UUID) -> None:
+    """The same job by hand in a Django app: AES-GCM bytes kept in a plain BinaryField."""
+    column = FirmKey._meta.get_field("wrapped")
+    for value in VALUES:
+        aead = keys[firm]
+        aad = place + record.bytes + firm.bytes + b"\x00\x00\x00\x01"
+        nonce = os.urandom(12)
+        token = b"\x02\x00\x00\x00\x01" + nonce + aead.encrypt(nonce, b"s" + value.encode(), aad)
+        stored = _unwrap(column.get_db_prep_value(token, connection))
+        assert aead.decrypt(stored[5:17], stored[17:], aad)[1:].decode() == value
 
 
 def _unwrap(prepared) -> bytes:
@@ -101,8 +114,12 @@ def main() -> None:
         place = b"ccus-vault v2|ccus_worker|password|"
         keys = {organization.uuid: AESGCM(AESGCM.generate_key(256))}
         raw = timed(lambda: raw_round_trip(keys, place, worker.uuid, organization.uuid))
+        by_hand = timed(
+            lambda: by_hand_through_the_orm(keys, place, worker.uuid, organization.uuid)
+        )
         rows = [
             ("raw AES-256-GCM encrypt+decrypt", raw),
+            ("by hand, through a BinaryField", by_hand),
             ("vault field seal+open (password)", timed(lambda: field_round_trip(worker))),
             ("vault blind index (normalise + HMAC)", timed(index_values)),
         ]
@@ -113,9 +130,10 @@ def main() -> None:
         print(f"{'operation':40} {'seconds':>8} {'per second':>12} {'vs raw':>8}")
         for name, seconds in rows:
             print(f"{name:40} {seconds:8.3f} {N / seconds:12,.0f} {seconds / baseline:7.2f}x")
-        ratio = rows[1][1] / baseline
-        print(f"field overhead {ratio:.2f}x the raw AEAD round trip (floor {FLOOR}x): "
-              f"{'ok' if ratio <= FLOOR else 'OVER'}")  # fmt: skip
+        for name, floor_seconds in (("the raw AEAD round trip", raw), ("AEAD by hand", by_hand)):
+            ratio = rows[2][1] / floor_seconds
+            verdict = "ok" if ratio <= FLOOR else "OVER"
+            print(f"field overhead {ratio:.2f}x {name} (floor {FLOOR}x): {verdict}")
         print(
             f"values opened to show a page of 50 masked workers: {list_page_decrypts(organization)}"
         )
