@@ -25,6 +25,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing("REDIS_URL is not set")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def organization(db):
     return make_organization("協力建設株式会社")

@@ -107,6 +107,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if env.str("VAULT_KEYS_DATABASE_URL", default=""):
     DATABASES["keys"] = env.db("VAULT_KEYS_DATABASE_URL")
 DATABASE_ROUTERS = ["vault.crypto.router.KeyTableRouter"]
+# Keep a process's connection between requests: a new PostgreSQL connection costs more than most
+# pages.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+# Off by default: the check is one more round trip per request; a connection found broken is
+# closed at the end of the request that met it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "vault.User"
@@ -211,20 +217,31 @@ else:
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CCUS Vault <noreply@localhost>")
 
-# The cache holds the API's rate counters: in Redis when there is one, so every web process
-# counts together; in this process's memory otherwise (one `make run` process).
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache (API rate counters, cached figures and list rows): with Redis, shared by every web
+# process on every host, and sessions are read from it (written through to the database, so a
+# flushed Redis signs nobody out). Without it (`make run` on a bare machine) sessions stay in the
+# database and the cache is a folder the processes of the machine share.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "vault.cache.redis.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ccus-vault",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Calls per API token (and period: s, min, h, day).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Calls per API token (and period: s, min, h, day), counted in the cache: across every web
+# process and host with Redis.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.

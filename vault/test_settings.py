@@ -28,6 +28,9 @@ DATABASES["sqlite_file"] = {
     "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),
     "TEST": {"NAME": str(VAR_DIR / "test-at-rest.sqlite3")},
 }
+# One cache per test process, emptied before each test (tests/conftest.py): ids repeat from test
+# to test, so figures cached under them must not. The Redis cache has tests of its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = not REAL_SERVICES
 CELERY_TASK_EAGER_PROPAGATES = True
 # The live server of the browser tests speaks plain HTTP.

@@ -20,6 +20,7 @@ from ccus.accounts.validators import (
     normalize_security_code,
     validate_ccus_id,
 )
+from ccus.accounts.versions import accounts_changed
 from vault.audit.services import audit_record
 from vault.crypto.fields import UNREADABLE, EncryptedMixin, read_value, unreadable_fields
 from vault.firms.models import Organization
@@ -128,6 +129,7 @@ def _save(account: CcusAccount, *, action: str, changed: list[str], actor, reque
         if holder is None:
             raise
         raise _duplicate_id_error(holder) from error
+    accounts_changed(account.organization_id)
     audit_record(
         action=action,
         actor=actor,
@@ -199,6 +201,8 @@ def accounts_confirm(*, accounts: QuerySet, actor, request: HttpRequest | None =
     model.objects.filter(id__in=[a.id for a in confirmed]).update(
         last_confirmed_at=timezone.now(), last_confirmed_by=actor
     )
+    for organization_id in {account.organization_id for account in confirmed}:
+        accounts_changed(organization_id)
     for account in confirmed:
         audit_record(
             action=f"{model._meta.model_name}.confirm",
@@ -218,6 +222,7 @@ def worker_mark_left(
     worker.status = WorkerStatus.LEFT
     worker.left_on = left_on
     worker.save(update_fields=["status", "left_on", "updated_at"])
+    accounts_changed(worker.organization_id)
     audit_record(
         action="worker.left",
         actor=actor,

@@ -5,7 +5,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from ccus.accounts.filters import FILTER_LABELS
 from ccus.accounts.forms import DATE_WIDGET, account_form_class
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import CcusAccount, Worker, WorkerStatus
+from ccus.accounts.paging import FigurePaginator
 from ccus.accounts.reveal import reveal_role
 from ccus.accounts.selectors import account_list, account_warnings
 from ccus.accounts.services import (
@@ -26,6 +26,7 @@ from ccus.accounts.services import (
     accounts_confirm,
     worker_mark_left,
 )
+from ccus.accounts.versions import accounts_version
 from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
@@ -46,7 +47,11 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "query": request.GET.get("q", ""),
     }
     accounts = account_list(model, membership.organization, **params)
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = FigurePaginator(
+        accounts, PAGE_SIZE, organization_id=membership.organization_id,
+        name=f"count:{KIND[model]}:{params['filter_name']}:{params['status']}:{params['query']}",
+    )  # fmt: skip
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -58,6 +63,8 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "filter_labels": FILTER_LABELS,
         "statuses": WorkerStatus.choices if model is Worker else [],
         "can_edit": membership.has_role(Role.STAFF),
+        # The rows are rendered once per version of the firm's accounts (see the template).
+        "rows_version": accounts_version(membership.organization_id),
     }
     return render(request, "ccus/accounts/list.html", context)
 

@@ -3,10 +3,12 @@
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from ccus.accounts.filters import FILTER_LABELS, dashboard_counts
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
+from ccus.accounts.versions import firm_figures
 from ccus.health.history import health_history
 from ccus.oversight.history import week_label
 from ccus.oversight.models import Engagement
@@ -36,9 +38,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Show the firm's health report; every figure links to the matching list."""
     membership = require_membership(request)
     organization = membership.organization
+    # Counted in SQL once per change of the firm's accounts (and per day and policy), not per view.
+    when = f"{timezone.localdate():%Y%m%d}:{organization.confirmation_policy_days}"
+    models = (Company, Worker)
+    counts = firm_figures(organization.id, {
+        f"counts:{KIND[model]}:{when}": lambda model=model: dashboard_counts(model, organization)
+        for model in models
+    })  # fmt: skip
     sections = [
-        (model._meta.verbose_name_plural, KIND[model], dashboard_counts(model, organization))
-        for model in (Company, Worker)
+        (model._meta.verbose_name_plural, KIND[model], counts[f"counts:{KIND[model]}:{when}"])
+        for model in models
     ]
     invitations = Engagement.objects.filter(
         subcontractor=organization, status=Engagement.Status.INVITED

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ccus.accounts.models import Worker
 from ccus.accounts.services import refresh_derived
+from ccus.accounts.versions import accounts_changed
 from ccus.rosters.rows import RowResult
 from vault.audit.services import audit_record
 from vault.firms.models import Organization
@@ -49,6 +50,7 @@ def roster_import(
     fields = sorted({name for r in updates.values() for name, v in r.values.items() if v} | DERIVED)
     if changed:
         model.objects.bulk_update(changed, fields, batch_size=BATCH)
+    accounts_changed(organization.id)
     audit_record(
         action="roster.import",
         actor=actor,

@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vault.firms.models import Membership, Role
+from vault.firms.permissions import request_memberships
+
+SECOND_FACTOR_ROLES = (Role.OWNER, Role.ADMIN)
 
 IDLE_KEY = "last_seen"
 
@@ -35,15 +38,17 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user, memberships: list | None = None) -> bool:
     """Tell whether the user must use a second factor: staff, or an owner or admin of a firm."""
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).exists()
+    if memberships is not None:
+        return any(m.role in SECOND_FACTOR_ROLES for m in memberships)
+    return Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
 class RequireTwoFactorMiddleware:
-    """Send owners and admins to set up or enter their TOTP code before anything else."""
+    """Send staff, owners and admins to set up or enter their second factor before anything else."""
 
     EXEMPT = ("two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz")
     # Verifying with a passkey happens before the user is verified; registering does not.
@@ -51,16 +56,20 @@ class RequireTwoFactorMiddleware:
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
+        self.exempt_paths: frozenset[str] | None = None
 
     def __call__(self, request):
+        if self.exempt_paths is None:  # URLs are known only once the first request arrives
+            self.exempt_paths = frozenset(reverse(name) for name in self.EXEMPT)
         user = request.user
         if (
             user.is_authenticated
             and not user.is_verified()
-            and request.path not in {reverse(name) for name in self.EXEMPT}
+            and request.path not in self.exempt_paths
             and not request.path.startswith(settings.STATIC_URL)
             and not request.path.startswith(self.EXEMPT_PREFIXES)
-            and needs_second_factor(user)
+            # The memberships the page needs anyway: one query for both.
+            and needs_second_factor(user, request_memberships(request))
         ):
             return redirect("two_factor_verify")
         return self.get_response(request)

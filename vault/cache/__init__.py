@@ -1,0 +1,1 @@
+"""A cache that degrades to no cache when Redis does not answer."""

@@ -1,0 +1,64 @@
+"""Django's Redis cache, made to miss instead of failing the request when Redis is down.
+
+Sessions (cached_db) then come from the database and cached figures are computed again: a lost
+Redis slows pages down, it never takes them down.
+"""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def _missing(operation: str, error: Exception, default=None):
+    log.warning("cache=redis operation=%s ok=false error=%s", operation, type(error).__name__)
+    return default
+
+
+class ForgivingRedisCache(RedisCache):
+    """A RedisCache whose reads miss and whose writes are dropped while Redis does not answer."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except RedisError as error:
+            return _missing("get", error, default)
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except RedisError as error:
+            return _missing("get_many", error, {})
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except RedisError as error:
+            return _missing("has_key", error, False)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except RedisError as error:
+            return _missing("add", error, False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except RedisError as error:
+            _missing("set", error)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except RedisError as error:
+            return _missing("set_many", error, list(data))
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except RedisError as error:
+            return _missing("delete", error, False)
