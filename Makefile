@@ -2,9 +2,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# The web server's port; honcho hands it to the first process of the Procfile (web).
+PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench migrate messages clean
+.PHONY: run test lint format bench load migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +29,7 @@ run: $(VENV)/.runtime | $(BIN)/python
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --port $(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/ruff format --check .
@@ -40,7 +42,12 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	mkdir -p var
-	for bench in bench/*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+	for bench in $(filter-out bench/load.py,$(wildcard bench/*.py)); do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+# Needs DATABASE_URL (PostgreSQL); installs wrk with apt when it is missing.
+load: $(VENV)/.dev
+	mkdir -p var
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python bench/load.py
 
 messages: $(VENV)/.dev
 	$(BIN)/python manage.py makemessages --locale ja --no-obsolete --add-location file --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*"

@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class CcusConfig(AppConfig):
     name = "ccus"
     verbose_name = _("CCUS accounts")
+
+    def ready(self) -> None:
+        from ccus.reminders.metrics import reminder_deliveries
+        from ccus.rosters.metrics import import_jobs
+        from vault.ops.metrics import register_figures
+
+        register_figures(reminder_deliveries)
+        register_figures(import_jobs)

@@ -7,6 +7,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from vault.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -62,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vault.ops.context.RequestContextMiddleware",
+    "vault.ops.metrics.MetricsMiddleware",
+    "vault.ops.proxy.ProxyClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,11 +112,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if env.str("VAULT_KEYS_DATABASE_URL", default=""):
     DATABASES["keys"] = env.db("VAULT_KEYS_DATABASE_URL")
 DATABASE_ROUTERS = ["vault.crypto.router.KeyTableRouter"]
-# Keep a process's connection between requests: a new PostgreSQL connection costs more than most
-# pages.
+# Keep a process's connection between requests (a new one costs more than most pages). No check
+# before reuse (a round trip per request): a broken one is closed after the request that met it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
-# Off by default: the check is one more round trip per request; a connection found broken is
-# closed at the end of the request that met it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,11 +176,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic writes each file under a name with its hash, gzipped beside it; whitenoise serves
+# those with a cache lifetime of a year (a new version is a new name).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -186,7 +191,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes and Prometheus talk to the web process directly, in plain HTTP on a private address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
+# Only when a reverse proxy terminates TLS and sets these headers (deploy/nginx.conf): then
+# X-Forwarded-Proto says whether the visitor used HTTPS, and X-Forwarded-For who they are.
+# Without it the headers are ignored, so nobody can claim HTTPS or another address.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -272,6 +283,8 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Weekdays at 09:00 JST; the task itself skips Japanese public holidays.
     "plan-daily-reminders": {
@@ -306,12 +319,31 @@ REMINDER_RETRY_BASE = env.int("REMINDER_RETRY_BASE", default=30)
 # Seconds a pending reminder may wait for its task before the sweep queues it again.
 REMINDER_PENDING_GRACE = env.int("REMINDER_PENDING_GRACE", default=600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # Beat keeps its schedule in Redis and holds a lock there: a second beat started by mistake
+    # (on this host or another) waits, and takes over only if the first one dies.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = "ccus-vault:beat:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_SECONDS", default=60)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One JSON object per line in production (request id, user id, firm id; never a value), plain
+# lines for a person reading `make run`.
+LOGGING = logging_config(
+    "json" if env.str("LOG_FORMAT", default="text" if DEBUG else "json") == "json" else "text",
+    level=env.str("LOG_LEVEL", default="INFO"),
+)
+
+# Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Error reports to Sentry, scrubbed of every value (vault/ops/sentry.py), only when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from vault.ops.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )

@@ -9,7 +9,7 @@ os.environ.setdefault("VAULT_BLIND_INDEX_KEY", "test-blind-index-key-00000000000
 os.environ.setdefault("VAULT_ENV_FILE", os.devnull)
 
 from vault.settings import *  # noqa: F403
-from vault.settings import DATABASES, VAR_DIR
+from vault.settings import DATABASES, LOGGING, STORAGES, VAR_DIR
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
@@ -23,6 +23,14 @@ if not REAL_SERVICES:
 VAR_DIR.mkdir(exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Tests render pages without running collectstatic first: no manifest of hashed names to read.
+# The hashed names and their cache headers are tested on a real server (tests/integration).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Plain lines in the test output.
+LOGGING["handlers"]["console"]["formatter"] = "text"
 DATABASES["sqlite_file"] = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": str(VAR_DIR / "test-at-rest.sqlite3"),

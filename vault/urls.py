@@ -10,7 +10,8 @@ from vault.audit import views as audit_log
 from vault.auth import passkeys
 from vault.auth import views as vault_auth
 from vault.firms import views as firm_views
-from vault.health import healthz
+from vault.health import live, ready
+from vault.ops.metrics import metrics
 
 password_set = login_not_required(
     auth_views.PasswordResetConfirmView.as_view(
@@ -19,7 +20,10 @@ password_set = login_not_required(
 )
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", ready, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", ready, name="healthz-ready"),
+    path("metrics", metrics, name="metrics"),
     path("login/", vault_auth.login_view, name="login"),
     path("logout/", vault_auth.logout_view, name="logout"),
     path("account/two-factor/setup/", vault_auth.two_factor_setup, name="two_factor_setup"),

@@ -28,8 +28,12 @@ def accounts_version(organization_id: int) -> str:
 
 
 def accounts_changed(organization_id: int) -> None:
-    """Give the firm's accounts a new version once the current transaction commits."""
+    """Give the firm's accounts a new version now, and again once the transaction commits.
+
+    The second one drops what a reader may have counted, under the first, before the commit.
+    """
     key = _version_key(organization_id)
+    cache.set(key, uuid.uuid4().hex, timeout=None)
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
 

@@ -141,23 +141,28 @@ class WorkerProcess:
                 self.kill()
 
 
-@pytest.fixture
-def worker(smtp, broker, transactional_db, tmp_path):
-    """A worker process using this test's database, the real Redis and the loopback SMTP."""
+def worker_env(smtp, **overrides) -> dict:
+    """Return the environment of a worker (or beat) on this test's database, Redis and SMTP."""
     database = settings.DATABASES["default"]
     url = (
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
         f"{connection.settings_dict['NAME']}"
     )
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "vault.test_settings",
         "VAULT_TEST_REAL_SERVICES": "1",
         "DATABASE_URL": url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "REMINDER_RETRY_BASE": "0",
+        **overrides,
     }
-    process = WorkerProcess(env, tmp_path / "worker.log")
+
+
+@pytest.fixture
+def worker(smtp, broker, transactional_db, tmp_path):
+    """A worker process using this test's database, the real Redis and the loopback SMTP."""
+    process = WorkerProcess(worker_env(smtp), tmp_path / "worker.log")
     process.start()
     yield process
     process.stop()

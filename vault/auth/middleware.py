@@ -50,7 +50,8 @@ def needs_second_factor(user, memberships: list | None = None) -> bool:
 class RequireTwoFactorMiddleware:
     """Send staff, owners and admins to set up or enter their second factor before anything else."""
 
-    EXEMPT = ("two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz")
+    EXEMPT = ("two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz",
+              "healthz-live", "healthz-ready", "metrics")  # fmt: skip
     # Verifying with a passkey happens before the user is verified; registering does not.
     EXEMPT_PREFIXES = ("/webauthn/authentication/", "/webauthn/jsi18n/")
 

@@ -62,3 +62,17 @@ class ForgivingRedisCache(RedisCache):
             return super().delete(key, version)
         except RedisError as error:
             return _missing("delete", error, False)
+
+
+def cache_answers() -> bool:
+    """Tell whether the cache answers (always, for a cache that is not Redis)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return True
+    try:
+        return bool(cache._cache.get_client(write=True).ping())
+    except RedisError as error:
+        log.warning("health_check=cache ok=false error=%s", type(error).__name__)
+        return False
