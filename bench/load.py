@@ -190,7 +190,9 @@ def main() -> None:
         f"Seeding {WORKERS:,} workers into {urlsplit(database_url).path.lstrip('/')} ...",
         flush=True,
     )
+    env["STATIC_ROOT"] = str(ROOT / "var" / "load-static")
     run("manage.py", "migrate", "--noinput", "--verbosity", "0")
+    run("manage.py", "collectstatic", "--noinput", "--verbosity", "0")
     run(str(Path(__file__)), "--seed")
     results = {}
     try:
@@ -201,8 +203,8 @@ def main() -> None:
                 live.start()
                 try:
                     visitor = Visitor()
-                    status, _headers, _ = visitor.sign_in(live.url, EMAIL, PASSWORD)
-                    assert status == 302, f"sign-in failed on {server}: {status}"
+                    status, _headers, page = visitor.sign_in(live.url, EMAIL, PASSWORD)
+                    assert status == 302, f"sign-in failed on {server}: {status} {page[:2000]}"
                     cookie = "; ".join(f"{k}={v}" for k, v in visitor.cookies.items())
                     for name, path in PAGES:
                         assert visitor.request(live.url, path)[0] == 200, (server, path)

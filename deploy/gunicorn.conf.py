@@ -9,7 +9,9 @@ from pathlib import Path
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 # The pages are CPU-bound Python: one process per core, plus one to cover a blocking query.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
-worker_class = "sync"
+# Threads keep the connections of a proxy or a load generator open between requests.
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is killed and logged; uploads and backups fit well within.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
@@ -23,8 +25,9 @@ preload_app = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Headers the proxy sets are trusted only from these addresses (see deploy/nginx.conf).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Whether a request came over HTTPS is Django's to decide (BEHIND_TLS_PROXY in the settings),
+# not gunicorn's: gunicorn would otherwise believe X-Forwarded-Proto from any local address.
+secure_scheme_headers: dict[str, str] = {}
 # The heartbeat file on memory rather than disk: a slow disk never kills a healthy worker.
 if Path("/dev/shm").is_dir():  # noqa: S108  (a folder of the system, not a file of ours)
     worker_tmp_dir = "/dev/shm"  # noqa: S108
