@@ -19,8 +19,9 @@ keepalive = 5
 # Recycle each process now and then, so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-# Load the app once and fork: faster start, shared memory, a broken app fails before forking.
-preload_app = True
+# Each process loads the application itself, so `systemctl reload` (HUP) starts new processes on
+# the new code while the old ones finish their requests.
+preload_app = False
 # The application logs one structured line per request; gunicorn's access log would repeat it.
 accesslog = None
 errorlog = "-"

@@ -45,9 +45,11 @@ class JsonFormatter(logging.Formatter):
             "message": scrub(record.getMessage()),
         }
         for key, value in vars(record).items():
+            if key in _STANDARD or key.startswith("_"):
+                continue
             if key in _TRUSTED or isinstance(value, int | float | bool):
                 entry[key] = value
-            elif key not in _STANDARD and not key.startswith("_"):
+            else:
                 entry[key] = scrub(str(value))
         if record.exc_info:
             # The type and where, not the text: an exception's message can quote a value.

@@ -40,6 +40,7 @@ def test_it_logs_one_json_line_per_request_with_ids_and_no_values(
     assert (line["user_id"], line["firm_id"]) == (staff.pk, organization.pk)
     assert (line["method"], line["route"], line["status"]) == ("GET", "workers/", 200)
     assert isinstance(line["duration_ms"], float)
+    assert not {"levelno", "lineno", "created", "msecs", "args"} & set(line)
     text = json.dumps(json_lines(), ensure_ascii=False)
     for name, value in SECRETS.items():
         assert value not in text, name
