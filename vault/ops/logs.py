@@ -14,6 +14,9 @@ from vault.ops.context import current_request, request_fields
 _DIGITS = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{10,}(?![0-9A-Za-z０-９])")
 # Fields the application sets itself from what it knows (never from a value).
 _TRUSTED = {"route", "method"}
+# Django's loggers pass the request, whose text holds the path and query: the request id says
+# which request it was.
+_DROPPED = {"request"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Attributes every LogRecord has; anything else was passed on purpose with `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -45,7 +48,7 @@ class JsonFormatter(logging.Formatter):
             "message": scrub(record.getMessage()),
         }
         for key, value in vars(record).items():
-            if key in _STANDARD or key.startswith("_"):
+            if key in _STANDARD or key in _DROPPED or key.startswith("_"):
                 continue
             if key in _TRUSTED or isinstance(value, int | float | bool):
                 entry[key] = value

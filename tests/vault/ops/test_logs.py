@@ -79,3 +79,9 @@ def test_it_keeps_an_exception_type_and_masks_its_text(json_lines):
     line = json_lines()[-1]
     assert line["error"] == "ValueError"
     assert SECRETS["ccus_id"] not in json.dumps(line) and "test_logs.py" in line["traceback"]
+
+
+def test_it_leaves_out_the_request_django_attaches_to_its_own_records(client, json_lines):
+    client.get("/workers/?q=12345", HTTP_HOST="evil.example.com")
+    [line] = [e for e in json_lines() if e["logger"] == "django.security.DisallowedHost"]
+    assert "request" not in line and "12345" not in json.dumps(line)
