@@ -35,6 +35,9 @@ if Path("/dev/shm").is_dir():  # noqa: S108  (a folder of the system, not a file
 # Restart on code changes during development (DEBUG=true in the .env of `make run`).
 reload = os.environ.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}
 proc_name = "ccus-vault"
+# Managed by signals (systemd, honcho): no control socket in the home folder, which is read-only
+# under systemd and would be shared by two servers of one user.
+control_socket_disable = True
 
 # Prometheus counters of every process go to one folder, summed by /metrics.
 METRICS_DIR = os.environ.setdefault(
