@@ -83,13 +83,17 @@ def test_it_walks_an_owner_through_the_console(page, screenshot, organization):
 
 def _expire_reauthentication(user) -> None:
     """Forget the user's recent identity confirmation in every session of theirs."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.sessions.models import Session
 
     from vault.auth.reauth import SESSION_KEY
 
-    for session in Session.objects.all():
-        data = session.get_decoded()
-        if data.get("_auth_user_id") == str(user.pk) and SESSION_KEY in data:
-            data[SESSION_KEY] = 0
-            session.session_data = Session.objects.encode(data)
+    # Through the session engine, so a session cached in Redis (cached_db) changes too.
+    engine = import_module(settings.SESSION_ENGINE)
+    for key in Session.objects.values_list("session_key", flat=True):
+        session = engine.SessionStore(session_key=key)
+        if session.get("_auth_user_id") == str(user.pk) and SESSION_KEY in session:
+            session[SESSION_KEY] = 0
             session.save()
