@@ -71,7 +71,7 @@ def seed() -> None:
 
     django.setup()
     from ccus.accounts.models import Worker
-    from ccus.accounts.services import _refresh_derived, company_create
+    from ccus.accounts.services import company_create, refresh_derived
     from vault.auth.models import User
     from vault.firms.models import Membership, Organization
 
@@ -84,7 +84,7 @@ def seed() -> None:
             name_kana=f"ギノウシャ{n:05d}", ccus_id=f"{n:014d}", password=f"pw-{n}",
             registered_email=f"w{n}@example.jp", security_code="1234",
         )  # fmt: skip
-        _refresh_derived(worker)
+        refresh_derived(worker)
         batch.append(worker)
     Worker.objects.bulk_create(batch, batch_size=500)
     user = User.objects.create_user(EMAIL, PASSWORD)
