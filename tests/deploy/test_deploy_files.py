@@ -49,6 +49,7 @@ def test_it_sets_the_proxy_headers_the_settings_trust_and_lets_rosters_through()
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
     assert "$proxy_add_x_forwarded_for" not in nginx  # a client could prepend any address
     assert "ssl_certificate " in nginx and "return 301 https://" in nginx
+    assert '"$request_method $uri"' in nginx and "$request " not in nginx  # no query in its log
     body = int(re.search(r"client_max_body_size (\d+)m;", nginx).group(1))
     assert body * 1024 * 1024 > MAX_UPLOAD_BYTES
     env = (DEPLOY / "ccus-vault.env.example").read_text()

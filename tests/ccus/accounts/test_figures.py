@@ -1,8 +1,12 @@
 """Counts and rows are computed once per version of a firm's accounts, and never go stale."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ccus.accounts.models import Worker
 from ccus.accounts.services import accounts_confirm, worker_mark_left
@@ -48,8 +52,11 @@ def test_it_shows_the_new_counts_right_after_each_kind_of_change(client, staff, 
     assert client.get("/").context["sections"][1][2]["total"] == 1
     # The worker who left is out of scope, the imported one has an ID.
     assert client.get("/workers/?filter=missing_id").context["page"].paginator.count == 0
+    assert client.get("/").context["sections"][1][2]["unconfirmed"] == 0  # an import confirms
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=400)):
+        make_worker(organization, name="未確認")  # confirmed when added, long ago
     assert client.get("/").context["sections"][1][2]["unconfirmed"] == 1
-    accounts_confirm(accounts=Worker.objects.filter(name="取込 花子"), actor=staff)
+    accounts_confirm(accounts=Worker.objects.filter(name="未確認"), actor=staff)
     assert client.get("/").context["sections"][1][2]["unconfirmed"] == 0
 
 
