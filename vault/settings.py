@@ -5,9 +5,9 @@ import os
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 from vault.ops.logs import logging_config
+from vault.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -285,35 +285,8 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers log through LOGGING below (JSON in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE = {
-    # Weekdays at 09:00 JST; the task itself skips Japanese public holidays.
-    "plan-daily-reminders": {
-        "task": "ccus.reminders.tasks.plan_daily_reminders",
-        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
-    },
-    "sweep-reminders": {"task": "ccus.reminders.tasks.sweep_reminders", "schedule": 300.0},
-    "sweep-oversight-digests": {
-        "task": "ccus.oversight.tasks.sweep_oversight_digests",
-        "schedule": 300.0,
-    },
-    # One-time links to a worker's login close (and wipe their ciphertext) when 72 hours pass.
-    "expire-handoff-links": {"task": "ccus.handoff.tasks.expire_handoff_links", "schedule": 900.0},
-    # Mondays at 08:55 JST: each firm's own readiness of the week, for its health report.
-    "snapshot-health": {
-        "task": "ccus.health.tasks.snapshot_health",
-        "schedule": crontab(hour=8, minute=55, day_of_week="mon"),
-    },
-    # Nightly: open every encrypted value for its record; the health report shows what did not.
-    "verify-encrypted-values": {
-        "task": "vault.crypto.tasks.verify_encrypted_values",
-        "schedule": crontab(hour=3, minute=30),
-    },
-    # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
-    "weekly-oversight": {
-        "task": "ccus.oversight.tasks.plan_weekly_oversight",
-        "schedule": crontab(hour=9, minute=0, day_of_week="mon"),
-    },
-}
+# What beat runs when: vault/schedule.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # Seconds before the first retry of a failed email (doubling each time, with jitter).
 REMINDER_RETRY_BASE = env.int("REMINDER_RETRY_BASE", default=30)
 # Seconds a pending reminder may wait for its task before the sweep queues it again.

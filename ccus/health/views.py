@@ -41,18 +41,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Counted in SQL once per change of the firm's accounts (and per day and policy), not per view.
     when = f"{timezone.localdate():%Y%m%d}:{organization.confirmation_policy_days}"
     models = (Company, Worker)
-    counts = firm_figures(organization.id, {
-        f"counts:{KIND[model]}:{when}": lambda model=model: dashboard_counts(model, organization)
-        for model in models
+    figures = firm_figures(organization.id, {
+        **{f"counts:{KIND[model]}:{when}": lambda model=model: dashboard_counts(model, organization)
+           for model in models},
+        f"history:{when}": lambda: health_history(organization),
     })  # fmt: skip
     sections = [
-        (model._meta.verbose_name_plural, KIND[model], counts[f"counts:{KIND[model]}:{when}"])
+        (model._meta.verbose_name_plural, KIND[model], figures[f"counts:{KIND[model]}:{when}"])
         for model in models
     ]
     invitations = Engagement.objects.filter(
         subcontractor=organization, status=Engagement.Status.INVITED
     ).count()
-    weeks = [(week_label(week), score) for week, score in health_history(organization)]
+    weeks = [(week_label(week), score) for week, score in figures[f"history:{when}"]]
     context = {
         "sections": sections,
         "filter_labels": FILTER_LABELS,
