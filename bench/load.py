@@ -132,19 +132,96 @@ def wrk(wrk_path: str, url: str, cookie: str, seconds: int, connections: int) ->
     }
 
 
-def py_spy(live: LiveServer, server: str, page: str) -> subprocess.Popen:
+def py_spy(live: LiveServer, server: str, page: str, seconds: int) -> subprocess.Popen:
     """Sample the server's processes for the length of one wrk run (collapsed stacks)."""
     out = ROOT / "var" / f"profile-{server}-{page.replace(' ', '-')}.txt"
     out.parent.mkdir(exist_ok=True)
     return subprocess.Popen(
         ["py-spy", "record", "--pid", str(live.process.pid), "--subprocesses", "--format", "raw",
-         "--duration", str(max(1, SECONDS[0] - 1)), "--rate", "200", "--nonblocking",
+         "--duration", str(max(1, seconds - 1)), "--rate", "200", "--nonblocking",
          "--output", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
 
-SECONDS = [10]
+def load_env(database_url: str, workers: int) -> dict:
+    """Return the environment of the servers: production settings behind a TLS proxy."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vault.settings",
+        "VAULT_ENV_FILE": os.devnull,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "VAULT_ENCRYPTION_KEYS": secrets.token_urlsafe(48),
+        "VAULT_BLIND_INDEX_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "BEHIND_TLS_PROXY": "true",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(ROOT / "var" / "load-static"),
+        "LOG_LEVEL": "WARNING",
+    }
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    return env
+
+
+def prepare(env: dict) -> None:
+    """Empty Redis, migrate, collect the static files and seed the firm."""
+    if env.get("REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    for command in (
+        ["manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        [str(Path(__file__)), "--seed"],
+    ):
+        subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True)
+
+
+def measure(server: str, env: dict, args: argparse.Namespace, wrk_path: str, tmp: Path) -> dict:
+    """Start one server, sign in over HTTP, and load each page with wrk; return the results."""
+    live = LiveServer(env, tmp / f"{server}.log", server=server, workers=args.workers or None)
+    live.start()
+    results = {}
+    try:
+        visitor = Visitor()
+        status, _headers, page = visitor.sign_in(live.url, EMAIL, PASSWORD)
+        assert status == 302, f"sign-in failed on {server}: {status} {page[:2000]}"
+        cookie = "; ".join(f"{k}={v}" for k, v in visitor.cookies.items())
+        for name, path in PAGES:
+            assert visitor.request(live.url, path)[0] == 200, (server, path)
+            print(f"  {server:9} {name} ...", flush=True)
+            spy = py_spy(live, server, name, args.seconds) if args.py_spy else None
+            cpu = server_cpu_seconds(live.process.pid)
+            result = wrk(wrk_path, live.url + path, cookie, args.seconds, args.connections)
+            cpu = server_cpu_seconds(live.process.pid) - cpu
+            result["cpu_ms"] = 1000 * cpu / max(result["requests"], 1)
+            results[name] = result
+            if spy:
+                spy.wait()
+    finally:
+        live.stop()
+    return results
+
+
+def report(results: dict, servers: list[str], args: argparse.Namespace, started: str) -> None:
+    """Print each page under each server beside the target."""
+    redis_state = "on" if os.environ.get("REDIS_URL") else "off"
+    print(
+        f"\n{started}: {WORKERS:,} workers, PostgreSQL, Redis {redis_state}, "
+        f"{os.cpu_count()} cores, wrk 1 thread {args.connections} connections "
+        f"{args.seconds} s per page"
+    )
+    print(f"{'page':16} {'server':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11}"
+          "  target: >= 300 req/s, p99 < 250 ms")  # fmt: skip
+    for name, _path in PAGES:
+        for server in servers:
+            r = results[server][name]
+            extra = f"  non-2xx: {r['bad']}" if r["bad"] else ""
+            extra += f"  {r['errors']}" if r["errors"] else ""
+            print(f"{name:16} {server:10} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} "
+                  f"{r['cpu_ms']:11.2f}{extra}")  # fmt: skip
 
 
 def main() -> None:
@@ -162,81 +239,22 @@ def main() -> None:
     args = parser.parse_args()
     if args.seed:
         return seed()
-    SECONDS[0] = args.seconds
     wrk_path = ensure_wrk()
     database_url = load_database_url()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "vault.settings",
-        "VAULT_ENV_FILE": os.devnull,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-        "VAULT_ENCRYPTION_KEYS": secrets.token_urlsafe(48),
-        "VAULT_BLIND_INDEX_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "BEHIND_TLS_PROXY": "true",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    if env.get("REDIS_URL"):
-        import redis
-
-        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    run = lambda *cmd: subprocess.run([sys.executable, *cmd], cwd=ROOT, env=env, check=True)  # noqa: E731
+    env = load_env(database_url, args.workers)
     started = time.strftime("%Y-%m-%d %H:%M %Z")
-    print(
-        f"Seeding {WORKERS:,} workers into {urlsplit(database_url).path.lstrip('/')} ...",
-        flush=True,
-    )
-    env["STATIC_ROOT"] = str(ROOT / "var" / "load-static")
-    run("manage.py", "migrate", "--noinput", "--verbosity", "0")
-    run("manage.py", "collectstatic", "--noinput", "--verbosity", "0")
-    run(str(Path(__file__)), "--seed")
-    results = {}
+    name = urlsplit(database_url).path.lstrip("/")
+    print(f"Seeding {WORKERS:,} workers into {name} ...", flush=True)
+    servers = args.servers.split(",")
     try:
+        prepare(env)
         with tempfile.TemporaryDirectory() as tmp:
-            for server in args.servers.split(","):
-                log = Path(tmp) / f"{server}.log"
-                live = LiveServer(env, log, server=server, workers=args.workers or None)
-                live.start()
-                try:
-                    visitor = Visitor()
-                    status, _headers, page = visitor.sign_in(live.url, EMAIL, PASSWORD)
-                    assert status == 302, f"sign-in failed on {server}: {status} {page[:2000]}"
-                    cookie = "; ".join(f"{k}={v}" for k, v in visitor.cookies.items())
-                    for name, path in PAGES:
-                        assert visitor.request(live.url, path)[0] == 200, (server, path)
-                        print(f"  {server:9} {name} ...", flush=True)
-                        spy = py_spy(live, server, name) if args.py_spy else None
-                        cpu = server_cpu_seconds(live.process.pid)
-                        result = wrk(wrk_path, live.url + path, cookie, args.seconds,
-                                     args.connections)  # fmt: skip
-                        cpu = server_cpu_seconds(live.process.pid) - cpu
-                        result["cpu_ms"] = 1000 * cpu / max(result["requests"], 1)
-                        results[server, name] = result
-                        if spy:
-                            spy.wait()
-                finally:
-                    live.stop()
+            results = {
+                server: measure(server, env, args, wrk_path, Path(tmp)) for server in servers
+            }
     finally:
         drop_database(database_url)
-    cores = os.cpu_count()
-    redis_state = "on" if env.get("REDIS_URL") else "off"
-    print(
-        f"\n{started}: {WORKERS:,} workers, PostgreSQL, Redis {redis_state}, {cores} cores, "
-        f"wrk 1 thread {args.connections} connections {args.seconds} s per page"
-    )
-    print(f"{'page':16} {'server':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11}"
-          "  target: >= 300 req/s, p99 < 250 ms")  # fmt: skip
-    for name, _path in PAGES:
-        for server in args.servers.split(","):
-            r = results[server, name]
-            extra = f"  non-2xx: {r['bad']}" if r["bad"] else ""
-            extra += f"  {r['errors']}" if r["errors"] else ""
-            print(f"{name:16} {server:10} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} "
-                  f"{r['cpu_ms']:11.2f}{extra}")  # fmt: skip
+    report(results, servers, args, started)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,6 @@
 """Real web servers in their own processes, and a client that signs in to them over HTTP."""
 
-import html
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -136,9 +134,3 @@ class Visitor:
         """Post the sign-in form of one server."""
         self.csrf(base, "/login/")
         return self.request(base, "/login/", {"username": email, "password": password})
-
-
-def form_action(page: str, name: str) -> str:
-    """Return the value of a hidden or named input in an HTML page."""
-    match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page)
-    return html.unescape(match.group(1)) if match else ""

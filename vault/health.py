@@ -71,6 +71,7 @@ def broker_answers() -> bool:
         return False
 
 
+# Looked up when called, so a test can stand in for one check.
 CHECKS: dict[str, Callable[[], bool]] = {
     "database": lambda: database_answers(),
     "broker": lambda: broker_answers(),
