@@ -6,8 +6,8 @@ from pathlib import Path
 
 import environ
 
+from vault.celery_config import celery_settings
 from vault.ops.logs import logging_config
-from vault.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -255,51 +255,12 @@ else:
 # process and host with Redis.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
 
-# Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/.
-BROKER_DIR = VAR_DIR / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 3,
-        "socket_timeout": 10,
-        "visibility_timeout": 3600,
-    }
-else:
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TIMEZONE = "Asia/Tokyo"
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Workers log through LOGGING below (JSON in production), not Celery's own format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# What beat runs when: vault/schedule.py.
-CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# Celery: the broker, delivery guarantees and what beat runs when (vault/celery_config.py).
+globals().update(celery_settings(REDIS_URL, VAR_DIR, env.int("BEAT_LOCK_SECONDS", default=60)))
 # Seconds before the first retry of a failed email (doubling each time, with jitter).
 REMINDER_RETRY_BASE = env.int("REMINDER_RETRY_BASE", default=30)
 # Seconds a pending reminder may wait for its task before the sweep queues it again.
 REMINDER_PENDING_GRACE = env.int("REMINDER_PENDING_GRACE", default=600)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-if REDIS_URL:
-    # Beat keeps its schedule in Redis and holds a lock there: a second beat started by mistake
-    # (on this host or another) waits, and takes over only if the first one dies.
-    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
-    CELERY_REDBEAT_REDIS_URL = REDIS_URL
-    CELERY_REDBEAT_KEY_PREFIX = "ccus-vault:beat:"
-    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_SECONDS", default=60)
-    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, CELERY_REDBEAT_LOCK_TIMEOUT // 5)
 
 # One JSON object per line in production (request id, user id, firm id; never a value), plain
 # lines for a person reading `make run`.
