@@ -91,7 +91,11 @@ def send_weekly(digest_id: int, *, final_attempt: bool) -> bool:
         return False
     digest = OversightDigest.objects.select_related("prime", "recipient").get(id=digest_id)
     try:
-        make_message("oversight-weekly", digest.recipient.email, digest_context(digest)).send()
+        # One Message-ID per weekly digest: a copy sent again after a crash is the same email.
+        headers = {"Message-ID": f"<weekly-{digest.uuid}@ccus-vault>"}
+        make_message(
+            "oversight-weekly", digest.recipient.email, digest_context(digest), headers=headers
+        ).send()
     except Exception as error:
         status = DeliveryStatus.FAILED if final_attempt else DeliveryStatus.PENDING
         OversightDigest.objects.filter(id=digest_id).update(

@@ -22,9 +22,21 @@ CONFIRM_LINK_DAYS = 30
 DETAIL_URL = {"company": "ccus:companies-detail", "worker": "ccus:workers-detail"}
 
 
-def confirm_token(digest: uuid.UUID) -> str:
-    """Return the signed token of a digest's "内容は正しい" link."""
-    return signing.dumps(str(digest), salt=CONFIRM_SALT)
+class _DatedSigner(signing.TimestampSigner):
+    """A timestamp signer dated at a given moment, so one digest always gets the same link."""
+
+    def __init__(self, *, issued_at: datetime.datetime, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.issued_at = issued_at
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(self.issued_at.timestamp()))
+
+
+def confirm_token(digest: uuid.UUID, issued_at: datetime.datetime | None = None) -> str:
+    """Return the signed token of a digest's "内容は正しい" link, dated issued_at (or now)."""
+    signer = _DatedSigner(salt=CONFIRM_SALT, issued_at=issued_at or timezone.now())
+    return signer.sign_object(str(digest))
 
 
 def digest_from_token(token: str) -> uuid.UUID:
@@ -36,22 +48,29 @@ def digest_from_token(token: str) -> uuid.UUID:
 
 
 def claim(recipient_id: int) -> uuid.UUID | None:
-    """Take the recipient's pending deliveries for one digest; None if another worker has them."""
-    digest = uuid.uuid4()
-    claimed = ReminderDelivery.objects.filter(
+    """Take the recipient's next digest; None if nothing waits or another worker has it.
+
+    A digest put back after a lost or failed attempt is taken again as it was, with the same
+    deliveries and identity; reminders planned since then wait for a digest of their own.
+    """
+    waiting = ReminderDelivery.objects.filter(
         recipient_id=recipient_id, status=DeliveryStatus.PENDING
-    ).update(
-        status=DeliveryStatus.CLAIMED,
-        digest=digest,
-        claimed_at=timezone.now(),
-        attempts=F("attempts") + 1,
     )
-    return digest if claimed else None
+    now = timezone.now()
+    taken = {"status": DeliveryStatus.CLAIMED, "claimed_at": now, "attempts": F("attempts") + 1}
+    earlier = waiting.exclude(digest=None).values_list("digest", flat=True).first()
+    if earlier is not None and waiting.filter(digest=earlier).update(**taken):
+        return earlier
+    digest = uuid.uuid4()
+    if waiting.filter(digest=None).update(digest=digest, digest_created_at=now, **taken):
+        return digest
+    return None
 
 
 def digest_context(digest: uuid.UUID, deliveries: list[ReminderDelivery]) -> dict:
     """Group a digest's reminders by firm and kind, with links; names and dates only."""
     base = settings.SITE_URL.rstrip("/")
+    token = confirm_token(digest, deliveries[0].digest_created_at if deliveries else None)
     firms: dict = defaultdict(lambda: defaultdict(list))
     for delivery in sorted(
         deliveries, key=lambda d: (d.organization.name, d.kind, d.subject_label)
@@ -70,7 +89,7 @@ def digest_context(digest: uuid.UUID, deliveries: list[ReminderDelivery]) -> dic
     return {
         "sections": sections,
         "count": len(deliveries),
-        "confirm_url": base + reverse("ccus:reminders-confirm", args=[confirm_token(digest)]),
+        "confirm_url": base + reverse("ccus:reminders-confirm", args=[token]),
         "preferences_url": base + reverse("ccus:reminders-preferences"),
     }
 
@@ -87,15 +106,21 @@ def build_message(digest: uuid.UUID, recipient: User, deliveries: list[ReminderD
 
 
 def send_pending(recipient_id: int, *, final_attempt: bool) -> int:
-    """Send the recipient's pending reminders as one digest; return how many it held.
+    """Send the recipient's waiting reminders, one digest at a time; return how many they held.
 
-    On an error the deliveries go back to pending (to be retried) or, on the final attempt,
-    are marked failed with the error, and the error is raised again.
+    On an error the digest goes back to pending (to be retried, as the same email) or, on the
+    final attempt, is marked failed with the error, and the error is raised again.
     """
-    digest = claim(recipient_id)
-    if digest is None:
-        return 0
-    deliveries = list(ReminderDelivery.objects.filter(digest=digest).select_related("organization"))
+    sent = 0
+    while (digest := claim(recipient_id)) is not None:
+        sent += _send(digest, recipient_id, final_attempt=final_attempt)
+    return sent
+
+
+def _send(digest: uuid.UUID, recipient_id: int, *, final_attempt: bool) -> int:
+    deliveries = list(
+        ReminderDelivery.objects.filter(digest=digest).select_related("organization").order_by("id")
+    )
     recipient = User.objects.get(pk=recipient_id)
     try:
         build_message(digest, recipient, deliveries).send()
@@ -110,21 +135,21 @@ def send_pending(recipient_id: int, *, final_attempt: bool) -> int:
 
 
 def release(digest: uuid.UUID, error: Exception, *, failed: bool) -> None:
-    """Give a digest's deliveries back after an error, or mark them failed."""
+    """Give a digest back after an error, as the same email, or mark its deliveries failed."""
     reason = f"{type(error).__name__}: {error}"[:300]
     status = DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
     ReminderDelivery.objects.filter(digest=digest, status=DeliveryStatus.CLAIMED).update(
-        status=status, digest=digest if failed else None, last_error=reason
+        status=status, last_error=reason
     )
     log.warning("digest=%s failed=%s error=%s", digest, failed, type(error).__name__)
 
 
 def stale(*, claimed_before: datetime.datetime,
           pending_before: datetime.datetime) -> list[int]:  # fmt: skip
-    """Put stuck claims back to pending; return the recipients whose reminders wait to be sent."""
+    """Put stuck claims back (each digest keeps its identity); return who has reminders waiting."""
     ReminderDelivery.objects.filter(
         status=DeliveryStatus.CLAIMED, claimed_at__lt=claimed_before
-    ).update(status=DeliveryStatus.PENDING, digest=None)
+    ).update(status=DeliveryStatus.PENDING)
     waiting = ReminderDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
         Q(claimed_at__isnull=True, created_at__lt=pending_before) | Q(claimed_at__lt=pending_before)
     )
@@ -132,10 +157,16 @@ def stale(*, claimed_before: datetime.datetime,
 
 
 def resend_failed(*, organization, delivery_uuids: list[str]) -> list[int]:
-    """Put failed deliveries of a firm back to pending; return their recipients."""
+    """Put failed deliveries of a firm back to pending, as a new digest; return their recipients."""
     failed = ReminderDelivery.objects.filter(
         organization=organization, status=DeliveryStatus.FAILED, uuid__in=delivery_uuids
     )
     recipients = sorted(set(failed.values_list("recipient_id", flat=True)))
-    failed.update(status=DeliveryStatus.PENDING, digest=None, claimed_at=None, attempts=0)
+    failed.update(
+        status=DeliveryStatus.PENDING,
+        digest=None,
+        digest_created_at=None,
+        claimed_at=None,
+        attempts=0,
+    )
     return recipients

@@ -38,8 +38,11 @@ class ReminderDelivery(SendState):
     subject_label = models.CharField(_("about"), max_length=200)
     due_on = models.DateField(_("date concerned"), null=True, blank=True)
     period = models.CharField(max_length=60)
-    # All deliveries of one digest email share its id; set by the claim.
+    # All deliveries of one digest email share its id (the email's Message-ID), set by the
+    # first claim and kept when a lost or failed attempt puts the digest back: a second copy
+    # after a crash is the same email. The confirm link is dated from digest_created_at.
     digest = models.UUIDField(null=True, blank=True, db_index=True)
+    digest_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")

@@ -33,12 +33,17 @@ class Mailbox:
         self.refuse_next = 0
         self.refuse_always = False
         self.delay = 0.0
+        # Called on every RCPT and QUIT, to put a fault at an exact point of the conversation.
+        self.on_rcpt = None
+        self.on_quit = None
         self.receiving = threading.Event()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         # Dawdle before the mail is handed over, so a test can kill the client mid-conversation.
         self.receiving.set()
+        if self.on_rcpt:
+            self.on_rcpt()
         await asyncio.sleep(self.delay)
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -52,6 +57,12 @@ class Mailbox:
                 email.message_from_bytes(envelope.content, policy=email.policy.default)
             )
         return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        # A client says QUIT only after the server's "250" for its message.
+        if self.on_quit:
+            self.on_quit()
+        return "221 Bye"
 
     def wait_for(self, count: int, timeout: float = 60) -> list:
         deadline = time.monotonic() + timeout
@@ -129,8 +140,12 @@ class WorkerProcess:
             time.sleep(0.2)
 
     def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
+        self.kill_now()
         self.process.wait(10)
+
+    def kill_now(self) -> None:
+        """Send SIGKILL to the worker and its children, without waiting (from any thread)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -62,3 +62,18 @@ def test_it_tells_what_changed_since_last_week(engaged, organization):
     assert after.score < before.score
     assert f"({after.score - before.score})" in mail.outbox[0].body
     assert OversightDigest.objects.filter(status="sent").count() == 4
+
+
+@pytest.mark.django_db
+def test_it_sends_a_weekly_email_put_back_after_a_crash_with_the_same_message_id(engaged):
+    from ccus.oversight.digest import send_weekly
+
+    _prime, run = engaged
+    run("2026-11-30")
+    digest = OversightDigest.objects.select_related("recipient").first()
+    # The worker died after the server's reply; the sweep put the digest back.
+    OversightDigest.objects.filter(id=digest.id).update(status="pending")
+    assert send_weekly(digest.id, final_attempt=False)
+    first, second = [m for m in mail.outbox if m.to == [digest.recipient.email]]
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"] == f"<weekly-{digest.uuid}@ccus-vault>"
