@@ -8,11 +8,11 @@ from ccus.health.models import HealthSnapshot
 from ccus.oversight.models import Engagement, OversightDigest, Site, SubcontractorSnapshot
 from ccus.recovery.models import HandoverStep, RecoveryCase
 from ccus.reminders.models import ReminderDelivery, ReminderPreference
-from ccus.rosters.models import ImportJob, ImportMapping
+from ccus.rosters.models import BackupRestore, ImportJob, ImportMapping
 
 __all__ = [
-    "ApiToken", "CalendarFeed", "CcusAccount", "Company", "Engagement", "HandoffLink",
-    "HandoverStep", "HealthSnapshot", "ImportJob", "ImportMapping", "ManagerIdFee",
+    "ApiToken", "BackupRestore", "CalendarFeed", "CcusAccount", "Company", "Engagement",
+    "HandoffLink", "HandoverStep", "HealthSnapshot", "ImportJob", "ImportMapping", "ManagerIdFee",
     "OversightDigest", "RecoveryCase", "ReminderDelivery", "ReminderPreference", "Site",
     "SubcontractorSnapshot", "Worker",
 ]  # fmt: skip

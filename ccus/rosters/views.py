@@ -12,11 +12,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ccus.accounts.models import Worker
-from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.jobs import (
     INLINE_ROWS,
     failure_message,
@@ -31,7 +29,6 @@ from ccus.rosters.models import ImportJob
 from ccus.rosters.rows import FIELDS_BY_KIND
 from ccus.rosters.tasks import run_roster_import
 from vault.audit.services import audit_record
-from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.masking import mask_ccus_id
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
@@ -231,40 +228,3 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     name = f"roster-{timezone.localdate():%Y%m%d}"
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return table_response(fmt, header, rows, name, _("Roster"))
-
-
-class BackupForm(forms.Form):
-    passphrase = forms.CharField(
-        label=gettext_lazy("Passphrase for the backup file (12 characters or more)"),
-        min_length=MIN_PASSPHRASE,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    passphrase_again = forms.CharField(
-        label=gettext_lazy("The same passphrase again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("passphrase") != cleaned.get("passphrase_again"):
-            self.add_error("passphrase_again", _("The two passphrases differ."))
-        return cleaned
-
-
-@never_cache
-def backup_export(request: HttpRequest) -> HttpResponse:
-    """Owners download every account with its secrets, in a zip locked by their passphrase."""
-    membership = require_membership(request, Role.OWNER)
-    if not recently_reauthenticated(request):
-        return reauth_redirect(request, reverse("ccus:backup"))
-    form = BackupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        archive, counts = backup_archive(membership.organization, form.cleaned_data["passphrase"])
-        audit_record(action="backup.export", actor=request.user,
-                     organization=membership.organization, request=request, **counts)  # fmt: skip
-        response = HttpResponse(archive, content_type="application/zip")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="ccus-vault-backup-{stamp}.zip"'
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(request, "ccus/rosters/backup.html", {"form": form})

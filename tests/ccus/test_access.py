@@ -40,6 +40,7 @@ TABLE = {
     "calendar-issue": ("post", [200, 200, 200, 200, 200, 302]),
     "api-tokens": ("get", [200, 403, 403, 403, 200, 302]),
     "api-token-revoke": ("post", [302, 403, 403, 403, 404, 302]),
+    "restore": ("get", [200, 403, 403, 403, 200, 302]),
 }
 
 
@@ -75,6 +76,7 @@ def _request(name: str, worker, company, link=None, token=None) -> tuple[str, di
         "calendar-issue": ("/calendar/", {"action": "issue"}),
         "api-tokens": ("/firm/api-tokens/", {}),
         "api-token-revoke": (f"/firm/api-tokens/{token.uuid}/revoke/", {}),
+        "restore": ("/backup/restore/", {}),
     }[name]
 
 
