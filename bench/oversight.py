@@ -20,7 +20,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ccus.accounts.lookup import ccus_id_index  # noqa: E402
+from ccus.accounts.lookup import index_fields  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
 from ccus.oversight.history import past_weeks  # noqa: E402
 from ccus.oversight.models import Engagement, SubcontractorSnapshot  # noqa: E402
@@ -44,15 +44,15 @@ def populate() -> Organization:
         Engagement(prime=prime, subcontractor=f, status="active") for f in firms
     )
     Company.objects.bulk_create(
-        Company(organization=f, name=f.name, ccus_id_index=ccus_id_index(f, f"{n:014d}"),
+        Company(organization=f, name=f.name, **index_fields(f, ccus_id=f"{n:014d}", email=None),
                 last_confirmed_at=now, registration_expires_on=today
                 + datetime.timedelta(days=rng.randint(-30, 1500)))
         for n, f in enumerate(firms)
     )  # fmt: skip
     Worker.objects.bulk_create(
         (Worker(organization=f, name=f"技能者{n}-{w}", name_kana="ギノウシャ",
-                ccus_id_index=None if w % 20 == 0 else ccus_id_index(f, f"{n:07d}{w:07d}"),
-                email_index=None if w % 9 == 0 else f"v1|{n}-{w}",
+                **index_fields(f, ccus_id=None if w % 20 == 0 else f"{n:07d}{w:07d}",
+                               email=None if w % 9 == 0 else f"w{n}-{w}@bench.jp"),
                 card_expires_on=today + datetime.timedelta(days=rng.randint(-90, 3000)),
                 last_confirmed_at=now - datetime.timedelta(days=rng.randint(0, 400)))
          for n, f in enumerate(firms) for w in range(WORKERS_EACH)),

@@ -18,7 +18,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ccus.accounts.lookup import ccus_id_index, email_index  # noqa: E402
+from ccus.accounts.lookup import index_fields  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
 from ccus.reminders.models import ReminderDelivery  # noqa: E402
 from ccus.reminders.planning import plan_reminders  # noqa: E402
@@ -46,8 +46,8 @@ def populate() -> None:
     Company.objects.bulk_create(
         Company(organization=firm, name=firm.name, registration_expires_on=today
                 + datetime.timedelta(days=rng.randint(-30, 1800)),
-                ccus_id_index=ccus_id_index(firm, f"{n:014d}"), ccus_id_last4=f"{n % 10000:04d}",
-                email_index=email_index(firm, f"office{n}@bench.example.jp"),
+                ccus_id_last4=f"{n % 10000:04d}",
+                **index_fields(firm, ccus_id=f"{n:014d}", email=f"office{n}@bench.example.jp"),
                 last_confirmed_at=now)
         for n, firm in enumerate(firms)
     )  # fmt: skip
@@ -58,9 +58,9 @@ def populate() -> None:
             confirmed_days = rng.choice([None, *range(0, 400, 7)])
             batch.append(Worker(
                 organization=firm, name=f"技能者{number:06d}", name_kana="ギノウシャ",
-                ccus_id_index=None if w % 25 == 0 else ccus_id_index(firm, f"{number:014d}"),
                 ccus_id_last4=f"{number % 10000:04d}",
-                email_index=None if w % 10 == 0 else email_index(firm, f"w{number}@bench.jp"),
+                **index_fields(firm, ccus_id=None if w % 25 == 0 else f"{number:014d}",
+                               email=None if w % 10 == 0 else f"w{number}@bench.jp"),
                 card_expires_on=today + datetime.timedelta(days=rng.randint(-60, 3650)),
                 last_confirmed_at=None if confirmed_days is None
                 else now - datetime.timedelta(days=confirmed_days),

@@ -17,6 +17,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from ccus.accounts.lookup import filter_by_ccus_id  # noqa: E402
 from ccus.accounts.models import Company, Worker  # noqa: E402
 from ccus.accounts.services import company_create, refresh_derived  # noqa: E402
 from tests.console import sign_in  # noqa: E402
@@ -93,15 +94,9 @@ def main() -> None:
         for name, url in rows:
             ms, queries, decrypts = measure(client, url)
             print(f"{name:34} {ms:8.1f} {queries:8d} {decrypts:9d}")
-        with connection.cursor() as cursor:
-            index = Worker.objects.filter(organization=organization).first().ccus_id_index
-            sql = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
-            cursor.execute(
-                f"{sql} SELECT id FROM ccus_worker WHERE organization_id = %s "
-                "AND ccus_id_index = %s",
-                [organization.id, index],
-            )
-            print("plan of the ID lookup:", " | ".join(str(r[-1]) for r in cursor.fetchall()))
+        lookup = filter_by_ccus_id(Worker.objects.only("id"), organization, f"{4321:014d}")
+        plan = lookup.explain().replace("\n", " | ")
+        print("plan of the ID lookup (both index columns):", plan)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.lookup import grouping_column
 from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
 from vault.firms.models import Organization
 
@@ -29,16 +30,17 @@ def expiry_field(model: type[CcusAccount]) -> str:
 def _emails_elsewhere(model: type[CcusAccount], organization: Organization) -> Q:
     """Match accounts whose registered email is on another account of the firm."""
     other = Worker if model is Company else Company
-    in_firm = {"organization": organization, "email_index__isnull": False}
+    email = grouping_column("email_index")
+    in_firm = {"organization": organization, f"{email}__isnull": False}
     duplicates = (
         model.objects.filter(**in_firm)
-        .values("email_index")
+        .values(email)
         .annotate(n=Count("id"))
         .filter(n__gt=1)
-        .values("email_index")
+        .values(email)
     )
-    on_other_kind = other.objects.filter(**in_firm).values("email_index")
-    return Q(email_index__in=duplicates) | Q(email_index__in=on_other_kind)
+    on_other_kind = other.objects.filter(**in_firm).values(email)
+    return Q(**{f"{email}__in": duplicates}) | Q(**{f"{email}__in": on_other_kind})
 
 
 def filter_q(

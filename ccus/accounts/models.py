@@ -30,8 +30,13 @@ class CcusAccount(models.Model):
     search_text = models.CharField(max_length=401, blank=True, editable=False)
     # Blind index and last four digits of the ID: lookup, uniqueness and masked display
     # without decrypting. Kept in step with the ID by the services. NULL (not "") when there
-    # is no ID, so the unique constraint lets many accounts lack one.
+    # is no ID, so the unique constraint lets many accounts lack one. Each index is kept twice:
+    # under the oldest and under the newest blind-index key listed (the same value but while
+    # the key is changed), both unique, so two processes on either side of the change collide.
     ccus_id_index = models.CharField(  # noqa: DJ001
+        max_length=INDEX_LENGTH, null=True, blank=True, editable=False
+    )
+    ccus_id_index_new = models.CharField(  # noqa: DJ001
         max_length=INDEX_LENGTH, null=True, blank=True, editable=False
     )
     ccus_id_last4 = models.CharField(max_length=4, blank=True, editable=False)
@@ -39,6 +44,9 @@ class CcusAccount(models.Model):
         _("registered email"), max_length=254, null=True, blank=True
     )
     email_index = models.CharField(  # noqa: DJ001
+        max_length=INDEX_LENGTH, null=True, blank=True, editable=False
+    )
+    email_index_new = models.CharField(  # noqa: DJ001
         max_length=INDEX_LENGTH, null=True, blank=True, editable=False
     )
     password = EncryptedCharField(_("password"), max_length=200, null=True, blank=True)
@@ -70,10 +78,16 @@ class CcusAccount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "ccus_id_index"], name="%(class)s_unique_id_per_org"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "ccus_id_index_new"], name="%(class)s_unique_new_id"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "email_index"], name="%(class)s_email_idx"),
+            models.Index(
+                fields=["organization", "email_index_new"], name="%(class)s_new_email_idx"
+            ),
             models.Index(fields=["organization", "name_kana"], name="%(class)s_kana_idx"),
         ]
 

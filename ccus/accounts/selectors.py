@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from ccus.accounts.addresses import email_warnings
 from ccus.accounts.dates import age_warnings
 from ccus.accounts.filters import FILTER_LABELS, filter_q, in_scope
-from ccus.accounts.lookup import filter_by_ccus_id
+from ccus.accounts.lookup import filter_by_ccus_id, grouping_column, index_in
 from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
 from ccus.accounts.text import search_key
 from ccus.accounts.validators import (
@@ -28,7 +28,8 @@ def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:
         return []
     other_model = Worker if isinstance(account, Company) else Company
     other = other_model.objects.filter(
-        organization_id=account.organization_id, ccus_id_index=account.ccus_id_index
+        index_in("ccus_id_index", [account.ccus_id_index, account.ccus_id_index_new]),
+        organization_id=account.organization_id,
     ).first()
     if other is None:
         return []
@@ -40,10 +41,11 @@ def _other_kind_warnings(account: CcusAccount) -> list[SoftWarning]:
 
 
 def _shared_email_warnings(worker: Worker) -> list[SoftWarning]:
-    if not worker.email_index:
+    column = grouping_column("email_index")
+    if not getattr(worker, column):
         return []
     warnings = []
-    same = {"organization_id": worker.organization_id, "email_index": worker.email_index}
+    same = {"organization_id": worker.organization_id, column: getattr(worker, column)}
     others = Worker.objects.filter(**same).exclude(pk=worker.pk).count()
     if others:
         message = ngettext(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.addresses import validate_registered_email
 from ccus.accounts.kinds import ID_KIND
-from ccus.accounts.lookup import ccus_id_index, email_index
+from ccus.accounts.lookup import ccus_id_indexes, email_indexes, index_in
 from ccus.accounts.models import CcusAccount, Company, Worker, WorkerStatus
 from ccus.accounts.text import normalize_kana, normalize_phone, search_key
 from ccus.accounts.validators import (
@@ -84,10 +84,12 @@ def refresh_derived(account: CcusAccount) -> None:
     hint = read_value(account, "security_code_hint")
     code = read_value(account, "security_code", default=None)
     if ccus_id is not UNREADABLE:
-        account.ccus_id_index = ccus_id_index(organization, ccus_id) if ccus_id else None
+        indexes = ccus_id_indexes(organization, ccus_id) if ccus_id else (None, None)
+        account.ccus_id_index, account.ccus_id_index_new = indexes
         account.ccus_id_last4 = ccus_id[-4:] if ccus_id else ""
     if email is not UNREADABLE:
-        account.email_index = email_index(organization, email) if email else None
+        indexes = email_indexes(organization, email) if email else (None, None)
+        account.email_index, account.email_index_new = indexes
     if hint is not UNREADABLE:
         account.hint_is_code = bool(hint) and hint_looks_like_code(hint, code)
     account.search_text = f"{search_key(account.name)}|{search_key(account.name_kana)}"
@@ -97,7 +99,8 @@ def _id_holder(account: CcusAccount) -> CcusAccount | None:
     if not account.ccus_id_index:
         return None
     holders = type(account).objects.filter(
-        organization_id=account.organization_id, ccus_id_index=account.ccus_id_index
+        index_in("ccus_id_index", [account.ccus_id_index, account.ccus_id_index_new]),
+        organization_id=account.organization_id,
     )
     return holders.exclude(pk=account.pk).first() if account.pk else holders.first()
 

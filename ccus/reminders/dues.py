@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ccus.accounts.lookup import grouping_column
 from ccus.accounts.models import Company, ManagerIdFee, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
 from ccus.reminders.models import ReminderDelivery, ReminderKind
@@ -115,20 +116,19 @@ def missing_dues() -> Iterator[Due]:
 
 
 def email_health_dues() -> Iterator[Due]:
-    active = Worker.objects.filter(status=WorkerStatus.ACTIVE, email_index__isnull=False)
+    email = grouping_column("email_index")
+    active = Worker.objects.filter(status=WorkerStatus.ACTIVE, **{f"{email}__isnull": False})
     shared = set(
-        active.values("organization_id", "email_index")
+        active.values("organization_id", email)
         .annotate(n=Count("id"))
         .filter(n__gt=1)
-        .values_list("organization_id", "email_index")
+        .values_list("organization_id", email)
     )
     company_inboxes = set(
-        Company.objects.filter(email_index__isnull=False).values_list(
-            "organization_id", "email_index"
-        )
+        Company.objects.filter(**{f"{email}__isnull": False}).values_list("organization_id", email)
     )
     for org_id, uuid, name, email_index in active.values_list(
-        "organization_id", "uuid", "name", "email_index"
+        "organization_id", "uuid", "name", email
     ):
         pair = (org_id, email_index)
         if pair in shared or pair in company_inboxes:

@@ -14,8 +14,9 @@ from vault.audit.services import audit_record
 from vault.firms.models import Organization
 
 BATCH = 500
-DERIVED = {"ccus_id_index", "ccus_id_last4", "email_index", "hint_is_code", "search_text",
-           "last_confirmed_at", "last_confirmed_by", "updated_at"}  # fmt: skip
+DERIVED = {"ccus_id_index", "ccus_id_index_new", "ccus_id_last4", "email_index", "email_index_new",
+           "hint_is_code", "search_text", "last_confirmed_at", "last_confirmed_by",
+           "updated_at"}  # fmt: skip
 
 
 def _apply(account, values: dict, actor) -> None:

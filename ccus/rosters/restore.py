@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from ccus.accounts.lookup import ccus_id_index
+from ccus.accounts.lookup import accounts_by_id
 from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
-from ccus.accounts.services import _refresh_derived
+from ccus.accounts.services import refresh_derived
 from ccus.accounts.validators import validate_ccus_id, validate_registered_email
 from ccus.rosters.backup import Backup, backup_fields
 from vault.audit.services import audit_record
@@ -138,7 +138,6 @@ def restore_plan(organization: Organization, backup: Backup) -> list[RecordPlan]
         confirmers = {a.last_confirmed_by_id for a in accounts.values()} - {None}
         users = dict(User.objects.filter(id__in=confirmers).values_list("id", "email"))
         related = {Company: {k: str(v) for k, v in companies.items()}, User: users}
-        by_index = {a.ccus_id_index: a for a in accounts.values() if a.ccus_id_index}
         seen_ids: dict[str, str] = {}
         table_plans = []
         for row in backup.tables[name]:
@@ -160,21 +159,24 @@ def restore_plan(organization: Organization, backup: Backup) -> list[RecordPlan]
                     plan.errors.append(_("The same ID is also on “%(name)s” in the backup.")
                                        % {"name": seen_ids[ccus_id]})  # fmt: skip
                 seen_ids.setdefault(ccus_id, plan.name)
-        _match(organization, model, table_plans, accounts, by_index, related, fees)
+        _match(organization, model, table_plans, accounts, related, fees)
         plans += table_plans
     return plans
 
 
-def _match(organization, model, plans, accounts, by_index, related, fees) -> None:
+def _match(organization, model, plans, accounts, related, fees) -> None:
     """Find each record's account: by UUID, else by ID (an account added again by hand)."""
     in_backup = {str(p.values.get("uuid")) for p in plans}
     taken = model.objects.exclude(organization=organization).filter(uuid__in=in_backup)
     foreign = {str(u) for u in taken.values_list("uuid", flat=True)}
+    ids = [p.values["ccus_id"] for p in plans if p.values.get("ccus_id") and not p.errors]
+    by_pk = {account.pk: account for account in accounts.values()}
+    by_id = {i: by_pk[pk] for i, pk in accounts_by_id(model.objects, organization, ids).items()}
     for plan in plans:
         key = str(plan.values.get("uuid"))
         account = accounts.get(key)
         if account is None and plan.values.get("ccus_id") and not plan.errors:
-            account = by_index.get(ccus_id_index(organization, plan.values["ccus_id"]))
+            account = by_id.get(plan.values["ccus_id"])
             if account is not None and str(account.uuid) in in_backup:
                 plan.errors.append(
                     _("This ID is saved in the vault on “%(name)s”, another account of the "
@@ -199,7 +201,7 @@ def _set_values(account: CcusAccount, values: dict, companies: dict, users: dict
             setattr(account, model_field.attname, lookup.get(value) if value else None)
         else:
             setattr(account, model_field.name, value)
-    _refresh_derived(account)
+    refresh_derived(account)
 
 
 def _stamp(model, rows: list[tuple]) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ccus.accounts.lookup import ccus_id_index
+from ccus.accounts.lookup import accounts_by_id
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.text import normalize_kana
 from ccus.rosters.cells import CellReading, read_cell
@@ -115,13 +115,7 @@ def _link_companies(organization: Organization, results: list[RowResult], kind: 
     company_ids = {r.values["company_ccus_id"] for r in results if r.values.get("company_ccus_id")}
     if kind != "worker" or not company_ids:
         return
-    indexes = {ccus_id_index(organization, value): value for value in company_ids}
-    companies = {
-        indexes[index]: pk
-        for index, pk in Company.objects.filter(
-            organization=organization, ccus_id_index__in=list(indexes)
-        ).values_list("ccus_id_index", "id")
-    }
+    companies = accounts_by_id(Company.objects, organization, company_ids)
     for result in results:
         company_id = result.values.pop("company_ccus_id", None)
         if company_id:
@@ -140,30 +134,25 @@ def _unchanged(account, values: dict) -> bool:
 
 def _classify(organization: Organization, results: list[RowResult], model) -> None:
     """Mark updates and unchanged rows (ID in the vault), duplicates in the file, and errors."""
-    indexes = {
-        r.number: ccus_id_index(organization, r.values["ccus_id"])
-        for r in results if r.values.get("ccus_id") and not r.errors
-    }  # fmt: skip
+    ids = {r.number: r.values["ccus_id"] for r in results
+           if r.values.get("ccus_id") and not r.errors}  # fmt: skip
     for result in results:
         result.values.pop("company_ccus_id", None)
     fields = {"company" if name == "company_id" else name for r in results for name in r.values}
-    existing = {
-        account.ccus_id_index: account
-        for account in model.objects.filter(
-            organization=organization, ccus_id_index__in=set(indexes.values())
-        ).only("id", "ccus_id_index", *fields)
-    }
+    found = accounts_by_id(model.objects, organization, ids.values())
+    accounts = model.objects.filter(id__in=found.values()).only("id", *fields).in_bulk()
+    existing = {ccus_id: accounts[pk] for ccus_id, pk in found.items()}
     seen = {}
     for result in results:
-        index = indexes.get(result.number)
+        ccus_id = ids.get(result.number)
         if result.errors:
             result.action = "error"
-        elif index and index in seen:
+        elif ccus_id and ccus_id in seen:
             result.action = "duplicate"
-            result.errors["ccus_id"] = _("The same ID is on row %(row)s.") % {"row": seen[index]}
-        elif index and index in existing:
-            account = existing[index]
+            result.errors["ccus_id"] = _("The same ID is on row %(row)s.") % {"row": seen[ccus_id]}
+        elif ccus_id and ccus_id in existing:
+            account = existing[ccus_id]
             result.existing_id = account.id
             result.action = "unchanged" if _unchanged(account, result.values) else "update"
-        if index and index not in seen:
-            seen[index] = result.number
+        if ccus_id and ccus_id not in seen:
+            seen[ccus_id] = result.number

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from vault.crypto.blind_index import index_keys
 
 MIN_KEY_LENGTH = 32
 
@@ -66,13 +69,33 @@ def check_keys_apart(app_configs=None, **kwargs) -> list[checks.Warning]:
     ]
 
 
+def _blind_index_keys() -> tuple[list[checks.Error], list[str]]:
+    """Return the problems of the versioned blind-index keys, and the keys."""
+    try:
+        keys = index_keys()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="vault.E008")], []
+    versions = [int(version[1:]) for version, _key in keys]
+    if len(keys) > 2 or versions != sorted(set(versions), reverse=True):
+        hint = "List the new key first, then the one it replaces: v2:<new>,v1:<old>."
+        return [
+            checks.Error(
+                "VAULT_BLIND_INDEX_KEYS lists more than two keys, or not newest first.",
+                hint=hint,
+                id="vault.E008",
+            )
+        ], []
+    return [], [key for _version, key in keys]
+
+
 @checks.register(checks.Tags.security, deploy=False)
 def check_vault_keys(app_configs=None, **kwargs) -> list[checks.Error]:
     """Fail when a vault key is missing, too short, equal to SECRET_KEY or used twice."""
     encryption_keys = list(getattr(settings, "VAULT_ENCRYPTION_KEYS", []) or [])
-    blind_key = getattr(settings, "VAULT_BLIND_INDEX_KEY", "") or ""
     provider = getattr(settings, "VAULT_KEY_PROVIDER", "environment")
     errors = _provider_problems(provider)
+    blind_errors, blind_keys = _blind_index_keys()
+    errors += blind_errors
     if not encryption_keys and provider == "environment":
         errors.append(
             checks.Error(
@@ -83,8 +106,9 @@ def check_vault_keys(app_configs=None, **kwargs) -> list[checks.Error]:
         )
     for key in encryption_keys:
         errors += _key_problems("VAULT_ENCRYPTION_KEYS", key)
-    errors += _key_problems("VAULT_BLIND_INDEX_KEY", blind_key)
-    if blind_key and blind_key in encryption_keys:
+    for blind_key in blind_keys:
+        errors += _key_problems("VAULT_BLIND_INDEX_KEY", blind_key)
+    if set(blind_keys) & set(encryption_keys):
         errors.append(
             checks.Error(
                 "VAULT_BLIND_INDEX_KEY is also an encryption key.",

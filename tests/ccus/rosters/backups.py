@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from ccus.accounts.models import Company, ManagerIdFee, Worker
-from ccus.accounts.services import _refresh_derived
+from ccus.accounts.services import refresh_derived
 from tests.factories import make_company, make_secret_worker, make_worker
 
 PASSPHRASE = "ｾﾞﾝｶｸ-passphrase-ー１２３"
@@ -49,7 +49,7 @@ def make_many_workers(organization, count: int) -> None:
             birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=n),
             card_expires_on=datetime.date(2030, 1, 1), level=1 + n % 4,
         )  # fmt: skip
-        _refresh_derived(worker)
+        refresh_derived(worker)
         workers.append(worker)
     Worker.objects.bulk_create(workers, batch_size=500)
 
