@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ccus.accounts.models import Company, ManagerIdFee
+from ccus.accounts.models import ManagerIdFee
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.models import BackupRestore
 from ccus.rosters.restore import FEES, restore_plan
@@ -130,7 +130,7 @@ def _preview(request: HttpRequest, job: BackupRestore) -> HttpResponse:
     listed = [p for p in plans if p.action == shown] if shown in ACTION_LABELS else plans
     page = Paginator(listed, PREVIEW_ROWS).get_page(request.GET.get("page"))
     rows = [
-        {"kind": _("Business") if p.model is Company else _("Worker"), "name": p.name,
+        {"kind": str(p.model._meta.verbose_name), "name": p.name,
          "action": p.action, "label": ACTION_LABELS[p.action], "fields": _labels(p),
          "errors": p.errors}
         for p in page

@@ -74,7 +74,7 @@ def test_it_names_the_changed_fields_never_the_values_and_restores_only_on_confi
     assert preview.context["counts"] == {"new": 1, "changed": 1, "same": 2, "error": 0}
     changed = [row for row in preview.context["rows"] if row["action"] == "changed"]
     assert changed == [
-        {"kind": "技能者", "name": "秘密 太郎", "action": "changed", "label": "変更あり",
+        {"kind": "技能者アカウント", "name": "秘密 太郎", "action": "changed", "label": "変更あり",
          "fields": ["パスワード", "電話番号"], "errors": []},
     ]  # fmt: skip
     page = preview.content.decode()
