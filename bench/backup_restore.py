@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from ccus.accounts.models import Worker  # noqa: E402
 from ccus.rosters.backup import backup_archive, read_backup  # noqa: E402
-from ccus.rosters.restore import backup_restore, restore_plan  # noqa: E402
+from ccus.rosters.restore import backup_restore  # noqa: E402
+from ccus.rosters.restore_plan import restore_plan  # noqa: E402
 from tests.ccus.rosters.backups import delete_accounts, make_many_workers  # noqa: E402
 from tests.factories import make_organization  # noqa: E402
 from vault.crypto.fields import encrypted_fields  # noqa: E402

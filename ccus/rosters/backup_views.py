@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from ccus.accounts.models import ManagerIdFee
 from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.models import BackupRestore
-from ccus.rosters.restore import FEES, restore_plan
 from ccus.rosters.restore_jobs import (
     INLINE_RECORDS,
     restore_job_backup,
@@ -25,6 +24,7 @@ from ccus.rosters.restore_jobs import (
     restore_job_queue,
     restore_job_run,
 )
+from ccus.rosters.restore_plan import FEES, restore_plan
 from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.firms.models import Role

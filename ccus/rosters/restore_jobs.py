@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from ccus.rosters.backup import Backup, read_backup
 from ccus.rosters.models import BackupRestore
-from ccus.rosters.restore import backup_restore, check_backup_firm
+from ccus.rosters.restore import backup_restore
+from ccus.rosters.restore_plan import check_backup_firm
 from vault.firms.models import Organization
 
 log = logging.getLogger(__name__)

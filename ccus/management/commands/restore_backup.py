@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ccus.rosters.backup import read_backup
-from ccus.rosters.restore import backup_restore, restore_plan
+from ccus.rosters.restore import backup_restore
+from ccus.rosters.restore_plan import restore_plan
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 

@@ -189,10 +189,9 @@ def test_it_lists_records_that_cannot_be_restored_and_restores_none(client, orga
     preview = client.get(job_url)
     assert preview.context["counts"] == {"new": 1, "changed": 0, "same": 0, "error": 2}
     errors = {row["name"]: row["errors"] for row in preview.context["rows"] if row["errors"]}
-    assert errors == {
-        "短い人": ["13桁です。14桁の数字を入力してください。"],
-        "同じ人": ["同じIDがバックアップ内の「正しい人」にもあります。"],
-    }
+    assert errors.keys() == {"短い人", "同じ人"}
+    assert errors["短い人"][0].startswith("13桁です。")
+    assert errors["同じ人"] == ["同じIDがバックアップ内の「正しい人」にもあります。"]
     assert "アカウントを復元する" not in preview.content.decode()
     client.post(f"{job_url}confirm/")
     job = BackupRestore.objects.get()
