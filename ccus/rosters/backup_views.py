@@ -18,6 +18,7 @@ from ccus.rosters.backup import MIN_PASSPHRASE, backup_archive
 from ccus.rosters.models import BackupRestore
 from ccus.rosters.restore_jobs import (
     INLINE_RECORDS,
+    restore_failure_message,
     restore_job_backup,
     restore_job_cancel,
     restore_job_create,
@@ -148,7 +149,8 @@ def restore_detail(request: HttpRequest, uuid) -> HttpResponse:
     job = get_for_role(request, BackupRestore.objects, Role.OWNER, uuid=uuid)
     if job.status == BackupRestore.Status.PREVIEW:
         return _preview(request, job)
-    return render(request, "ccus/rosters/restore_job.html", {"job": job})
+    context = {"job": job, "failure": restore_failure_message(job)}
+    return render(request, "ccus/rosters/restore_job.html", context)
 
 
 @require_POST

@@ -81,6 +81,7 @@ class BackupRestore(KeptUpload):
         CANCELLED = "cancelled", _("Cancelled")
 
     # content: the backup's tables as read with the passphrase (JSON), encrypted.
+    # error: a code of restore_jobs.FAILURES.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     records = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)

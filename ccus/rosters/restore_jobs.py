@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ccus.rosters.backup import Backup, read_backup
 from ccus.rosters.models import BackupRestore
@@ -17,6 +18,22 @@ from vault.firms.models import Organization
 log = logging.getLogger(__name__)
 # Backups with up to this many accounts are restored during the request; larger ones by a task.
 INLINE_RECORDS = 1_000
+# Why a restore stopped, by the code kept on it; nothing was changed in either case.
+FAILURES = {
+    "errors": _(
+        "Some records of the backup cannot be restored, so nothing was changed. Check the "
+        "backup again to see which ones."
+    ),
+    "failed": _(
+        "The restore stopped because of an error. Nothing was changed. Try again; if it "
+        "happens again, tell the administrator of CCUS Vault."
+    ),
+}
+
+
+def restore_failure_message(job: BackupRestore) -> str:
+    """Return the Japanese reason a restore failed (never an exception's name)."""
+    return str(FAILURES.get(job.error, FAILURES["failed"])) if job.error else ""
 
 
 @transaction.atomic
@@ -84,20 +101,20 @@ def restore_job_run(restore_id: int, request: HttpRequest | None = None) -> Coun
                 finished_at=timezone.now(),
             )  # fmt: skip
     except ValidationError as error:
-        _failed(restore_id, " ".join(error.messages))
+        _failed(restore_id, error.code if error.code in FAILURES else "failed")
         return None
     except Exception as error:
-        _failed(restore_id, "")
+        _failed(restore_id, "failed")
         # The type only: a database error's text can quote the row it failed on.
         log.error("backup_restore=%s failed=true error=%s", restore_id, type(error).__name__)
         raise
     return counts
 
 
-def _failed(restore_id: int, reason: str) -> None:
+def _failed(restore_id: int, code: str) -> None:
     BackupRestore.objects.filter(id=restore_id).update(
         status=BackupRestore.Status.FAILED,
-        error=reason[:300],
+        error=code,
         content=None,
         finished_at=timezone.now(),
     )

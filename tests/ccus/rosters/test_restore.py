@@ -195,5 +195,6 @@ def test_it_lists_records_that_cannot_be_restored_and_restores_none(client, orga
     assert "アカウントを復元する" not in preview.content.decode()
     client.post(f"{job_url}confirm/")
     job = BackupRestore.objects.get()
-    assert job.status == "failed" and "何も変更していません" in job.error
+    assert (job.status, job.error) == ("failed", "errors")
+    assert "復元できない記録があるため" in client.get(job_url).content.decode()
     assert Worker.objects.count() == 0
