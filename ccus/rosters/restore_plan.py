@@ -66,10 +66,16 @@ def _typed(model, row: dict[str, str], errors: list[str]) -> dict:
         else:
             try:
                 values[model_field.name] = model_field.clean(text, None)
-            except ValidationError as error:
-                label = model_field.verbose_name
-                errors += [f"{label}: {message}" for message in error.messages]
+            except ValidationError:
+                errors.append(_not_valid(model_field))
     return values
+
+
+def _not_valid(model_field) -> str:
+    # Never the value itself (Django's own messages quote it): it may be a secret.
+    return _("The backup's “%(label)s” is not a valid value for this item.") % {
+        "label": model_field.verbose_name
+    }
 
 
 def _check(plan: RecordPlan) -> None:
@@ -77,13 +83,13 @@ def _check(plan: RecordPlan) -> None:
     values = plan.values
     if not values.get("name"):
         plan.errors.append(_("The name is empty."))
-    try:
-        if values.get("ccus_id"):
-            validate_ccus_id(values["ccus_id"], kind=plan.kind)
-        if values.get("registered_email"):
-            validate_registered_email(values["registered_email"])
-    except ValidationError as error:
-        plan.errors += error.messages
+    for name, validate in (("ccus_id", lambda v: validate_ccus_id(v, kind=plan.kind)),
+                           ("registered_email", validate_registered_email)):  # fmt: skip
+        try:
+            if values.get(name):
+                validate(values[name])
+        except ValidationError:
+            plan.errors.append(_not_valid(plan.model._meta.get_field(name)))
 
 
 def _current(account: CcusAccount, model_field, related: dict) -> object:

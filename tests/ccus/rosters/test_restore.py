@@ -1,8 +1,10 @@
 """Restore from a backup: preview per record, all or nothing, audited; bad files change nothing."""
 
+import datetime
 import hashlib
 import io
 import json
+import logging
 
 import pytest
 import pyzipper
@@ -33,8 +35,9 @@ def backed_up(organization, owner) -> bytes:
 
 @pytest.mark.django_db
 def test_it_brings_back_every_field_of_every_record_through_the_pages(
-    client, organization, owner, backed_up
+    client, organization, owner, backed_up, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     before = snapshot(organization)
     delete_accounts(organization)
     sign_in(client, owner)
@@ -58,6 +61,9 @@ def test_it_brings_back_every_field_of_every_record_through_the_pages(
     assert (event.actor, event.details) == (owner, {"created": 4, "updated": 0, "unchanged": 0})
     page = client.get(f"/backup/restore/{job.uuid}/").content.decode()
     assert "4件のアカウントを追加し" in page
+    assert "backup_restore organization=" in caplog.text
+    for value in SECRETS.values():
+        assert value not in caplog.text
 
 
 @pytest.mark.django_db
@@ -177,22 +183,30 @@ def test_it_lists_records_that_cannot_be_restored_and_restores_none(client, orga
     make_worker(organization, name="正しい人", ccus_id="12345678901234")
     make_worker(organization, name="短い人", ccus_id="12345678900000")
     make_worker(organization, name="同じ人", ccus_id="12345678901111")
+    make_worker(organization, name="誕生日", birth_date=datetime.date(1981, 2, 3))
     data = _edited(
         backup_archive(organization, PASSPHRASE)[0],
-        lambda text: text.replace("12345678900000", "1234567890000").replace(
-            "12345678901111", "12345678901234"
+        lambda text: (
+            text.replace("12345678900000", "1234567890000")
+            .replace("12345678901111", "12345678901234")
+            .replace("1981-02-03", "1981-02-30")
         ),
     )
     delete_accounts(organization)
     sign_in(client, owner)
     job_url = _upload(client, data)["Location"]
     preview = client.get(job_url)
-    assert preview.context["counts"] == {"new": 1, "changed": 0, "same": 0, "error": 2}
+    assert preview.context["counts"] == {"new": 1, "changed": 0, "same": 0, "error": 3}
     errors = {row["name"]: row["errors"] for row in preview.context["rows"] if row["errors"]}
-    assert errors.keys() == {"短い人", "同じ人"}
-    assert errors["短い人"][0].startswith("13桁です。")
-    assert errors["同じ人"] == ["同じIDがバックアップ内の「正しい人」にもあります。"]
-    assert "アカウントを復元する" not in preview.content.decode()
+    assert errors == {
+        "短い人": ["バックアップの「技能者ID」は、この項目に合う値ではありません。"],
+        "同じ人": ["同じIDがバックアップ内の「正しい人」にもあります。"],
+        "誕生日": ["バックアップの「生年月日」は、この項目に合う値ではありません。"],
+    }
+    page = preview.content.decode()
+    assert "アカウントを復元する" not in page
+    for value in ("1234567890000", "1981-02-30", "12345678901234"):
+        assert value not in page
     client.post(f"{job_url}confirm/")
     job = BackupRestore.objects.get()
     assert (job.status, job.error) == ("failed", "errors")
