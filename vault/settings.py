@@ -38,12 +38,9 @@ VAULT_PKCS11_KEY_LABELS = env.list("VAULT_PKCS11_KEY_LABELS", default=[])
 VAULT_READ_OLD_FORMAT = env.bool("VAULT_READ_OLD_FORMAT", default=True)
 # Seconds a process trusts a data key it read; a firm key rotation waits this long.
 VAULT_KEY_CACHE_SECONDS = env.int("VAULT_KEY_CACHE_SECONDS", default=60)
-# Key of the blind index (keyed hash) used for exact lookup and uniqueness of IDs and emails.
-# While it is changed, VAULT_BLIND_INDEX_KEYS lists versioned keys instead, newest first
-# ("v2:<new>,v1:<old>"), and then stays with the one new key ("v2:<new>").
-VAULT_BLIND_INDEX_KEYS = env.list("VAULT_BLIND_INDEX_KEYS", default=[])
+# Key of the blind index (exact lookup and uniqueness of IDs and emails), or versioned keys
+VAULT_BLIND_INDEX_KEYS = env.list("VAULT_BLIND_INDEX_KEYS", default=[])  # v2:<new>,v1:<old>
 VAULT_BLIND_INDEX_KEY = "" if VAULT_BLIND_INDEX_KEYS else env.str("VAULT_BLIND_INDEX_KEY")
-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

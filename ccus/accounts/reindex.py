@@ -9,7 +9,7 @@ from django.db.models import Q
 from ccus.accounts.lookup import index_fields
 from ccus.accounts.models import CcusAccount
 from vault.crypto.blind_index import index_keys
-from vault.firms.models import Organization
+from vault.crypto.fields import UNREADABLE, read_value
 
 INDEX_COLUMNS = ("ccus_id_index", "ccus_id_index_new", "email_index", "email_index_new")
 
@@ -20,26 +20,26 @@ def reindex_accounts(model: type[CcusAccount], *, batch_size: int = 500) -> Coun
     Each batch is locked while it is rewritten, so an edit made meanwhile waits and then writes
     indexes of its own; accounts added meanwhile are written with every listed key already.
     """
-    firms = {firm.id: firm for firm in Organization.objects.only("id", "uuid")}
     counts: Counter = Counter()
     last = 0
+    columns = ("id", "uuid", "ccus_id", "registered_email", "organization__uuid", *INDEX_COLUMNS)
     while True:
         with transaction.atomic():
             batch = list(
-                model.objects.select_for_update()
+                model.objects.select_for_update(of=("self",))
+                .select_related("organization")
                 .filter(pk__gt=last)
                 .order_by("pk")
-                .only("id", "organization_id", "ccus_id", "registered_email", *INDEX_COLUMNS)[
-                    :batch_size
-                ]
+                .only(*columns)[:batch_size]
             )
             for account in batch:
-                wanted = index_fields(
-                    firms[account.organization_id],
-                    ccus_id=account.ccus_id,
-                    email=account.registered_email,
-                )
                 counts["accounts"] += 1
+                ccus_id = read_value(account, "ccus_id")
+                email = read_value(account, "registered_email")
+                if UNREADABLE in (ccus_id, email):
+                    counts["unreadable"] += 1  # its indexes stay as they are
+                    continue
+                wanted = index_fields(account.organization, ccus_id=ccus_id, email=email)
                 if all(getattr(account, name) == value for name, value in wanted.items()):
                     counts["current"] += 1
                 else:

@@ -12,6 +12,7 @@ from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
 from ccus.accounts.validators import validate_ccus_id
 from ccus.rosters.backup import Backup, backup_fields
 from vault.auth.models import User
+from vault.crypto.fields import read_value
 from vault.firms.models import Organization
 
 ACCOUNTS = {"companies.csv": Company, "workers.csv": Worker}
@@ -93,7 +94,8 @@ def _check(plan: RecordPlan) -> None:
 
 
 def _current(account: CcusAccount, model_field, related: dict) -> object:
-    value = getattr(account, model_field.attname)
+    # A value that no longer opens (UNREADABLE) differs from the backup's: restoring repairs it.
+    value = read_value(account, model_field.attname)
     return related[model_field.related_model].get(value) if model_field.is_relation else value
 
 
@@ -133,7 +135,8 @@ def restore_plan(organization: Organization, backup: Backup) -> list[RecordPlan]
         fees[fee.company_id].add((str(fee.uuid), fee.label, fee.due_on))
     plans: list[RecordPlan] = []
     for name, model in ACCOUNTS.items():
-        accounts = {str(a.uuid): a for a in model.objects.filter(organization=organization)}
+        mine = model.objects.filter(organization=organization).select_related("organization")
+        accounts = {str(a.uuid): a for a in mine}
         confirmers = {a.last_confirmed_by_id for a in accounts.values()} - {None}
         users = dict(User.objects.filter(id__in=confirmers).values_list("id", "email"))
         related = {Company: {k: str(v) for k, v in companies.items()}, User: users}

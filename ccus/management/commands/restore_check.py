@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ccus.accounts.lookup import index_fields
 from ccus.accounts.models import Company, Worker
-from vault.crypto.fields import encrypted_fields
-from vault.firms.models import Organization
+from vault.crypto.fields import UNREADABLE, encrypted_fields, read_value
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--sample", type=int, default=50, help="Records per table.")
 
     def _sample(self, model, size: int) -> Counter:
-        fields = [field.name for field in encrypted_fields(model)]
-        if model in (Company, Worker):
-            fields += ["organization", "ccus_id_index_new", "email_index_new"]
         counts: Counter = Counter()
         for pk in model.objects.order_by("?").values_list("pk", flat=True)[:size]:
             counts["records"] += 1
             try:
-                record = model.objects.only("pk", *fields).get(pk=pk)
-                values = [getattr(record, field.attname) for field in encrypted_fields(model)]
-            except Exception as error:  # whatever a wrong key raises, the record is unreadable
+                record = model.objects.get(pk=pk)
+                values = [read_value(record, field.name) for field in encrypted_fields(model)]
+            except Exception as error:  # a missing master or data key, whatever it raises
                 log.error("restore_check=unreadable model=%s pk=%s error=%s",
                           model._meta.label, pk, type(error).__name__)  # fmt: skip
+                values = [UNREADABLE]
+            if UNREADABLE in values:
                 counts["unreadable"] += 1
                 continue
             counts["values"] += sum(value is not None for value in values)
@@ -46,8 +44,9 @@ class Command(BaseCommand):
 
     def _index(self, account) -> Counter:
         """Check the account's ID and email index against the configured blind-index key."""
-        firm = Organization.objects.only("uuid").get(pk=account.organization_id)
-        wanted = index_fields(firm, ccus_id=account.ccus_id, email=account.registered_email)
+        wanted = index_fields(
+            account.organization, ccus_id=account.ccus_id, email=account.registered_email
+        )
         found = (account.ccus_id_index_new, account.email_index_new)
         if found == (wanted["ccus_id_index_new"], wanted["email_index_new"]):
             return Counter(indexes=1)
@@ -67,8 +66,9 @@ class Command(BaseCommand):
             )
         if totals["unreadable"]:
             raise CommandError(
-                f"{totals['unreadable']} sampled records cannot be read with VAULT_ENCRYPTION_KEYS:"
-                " the key that wrote them is missing. Restore it from where the keys are kept."
+                f"{totals['unreadable']} sampled records cannot be read: the master key "
+                "(VAULT_ENCRYPTION_KEYS or the HSM) or the key table of the firms' data keys is "
+                "not the one that wrote them. Bring both from where the keys are kept."
             )
         if totals["index_mismatch"]:
             raise CommandError(

@@ -26,16 +26,18 @@ class Command(BaseCommand):
             counts = reindex_accounts(model, batch_size=batch_size)
             counts["unlisted"] = unlisted_indexes(model)
             totals.update(counts)
-            figures = " ".join(f"{n}={counts[n]}" for n in ("accounts", "rewritten", "current"))
+            names = ("accounts", "rewritten", "current", "unreadable")
+            figures = " ".join(f"{n}={counts[n]}" for n in names)
             self.stdout.write(f"{model._meta.label}: {figures} unlisted={counts['unlisted']}")
         audit_record(action="blind_index.rotate", **{n: totals[n] for n in
-                     ("accounts", "rewritten", "current", "unlisted")})  # fmt: skip
+                     ("accounts", "rewritten", "current", "unreadable", "unlisted")})  # fmt: skip
         versions = [version for version, _key in index_keys()]
         if totals["unlisted"]:
             raise CommandError(
                 f"{totals['unlisted']} accounts still hold an index under a key that is not "
-                "listed: a process still runs with the old keys. Restart every web and worker "
-                "process with the same VAULT_BLIND_INDEX_KEYS and run this again."
+                "listed: a process still runs with the old keys (restart every web and worker "
+                "process with the same VAULT_BLIND_INDEX_KEYS and run this again), or their ID "
+                f"or email does not open ({totals['unreadable']}; type them again)."
             )
         if switching():
             self.stdout.write(self.style.SUCCESS(

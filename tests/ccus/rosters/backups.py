@@ -55,15 +55,17 @@ def make_many_workers(organization, count: int) -> None:
 
 
 def snapshot(organization) -> dict:
-    """Return every field of every account and fee of the firm, by UUID (relations by UUID)."""
+    """Return every field of every account and fee of the firm, opened, by UUID."""
     companies = dict(Company.objects.filter(organization=organization).values_list("id", "uuid"))
     result = {}
     for model in (Company, Worker, ManagerIdFee):
-        rows = model.objects.filter(
-            **({"company__organization": organization} if model is ManagerIdFee
-               else {"organization": organization})
-        ).values()  # fmt: skip
-        for row in rows:
+        mine = (
+            {"company__organization": organization}
+            if model is ManagerIdFee
+            else {"organization": organization}
+        )
+        for record in model.objects.filter(**mine):
+            row = {f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields}
             row.pop("id")
             row.pop("organization_id", None)  # the firm is matched by its UUID
             if "company_id" in row:

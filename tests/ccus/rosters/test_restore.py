@@ -212,3 +212,25 @@ def test_it_lists_records_that_cannot_be_restored_and_restores_none(client, orga
     assert (job.status, job.error) == ("failed", "errors")
     assert "復元できない記録があるため" in client.get(job_url).content.decode()
     assert Worker.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_puts_back_a_value_that_no_longer_opens(client, organization, owner, backed_up):
+    from django.db import connection
+
+    from vault.crypto.fields import UNREADABLE, read_value
+
+    # Someone copied another worker's sealed password over this one's: it does not open.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ccus_worker SET password = (SELECT password FROM ccus_worker WHERE name = %s)"
+            " WHERE name = %s",
+            ["秘密 太郎", "\tタブ"],
+        )
+    assert read_value(Worker.objects.get(name="\tタブ"), "password") is UNREADABLE
+    sign_in(client, owner)
+    job_url = _upload(client, backed_up)["Location"]
+    changed = [row for row in client.get(job_url).context["rows"] if row["action"] == "changed"]
+    assert [(row["name"], row["fields"]) for row in changed] == [("\tタブ", ["パスワード"])]
+    client.post(f"{job_url}confirm/")
+    assert read_value(Worker.objects.get(name="\tタブ"), "password") is None

@@ -161,7 +161,7 @@ def test_it_gives_owners_a_passphrase_locked_backup_with_secrets(
         assert value in workers
     assert "よその人" not in workers
     event = AuditEvent.objects.get(action="backup.export")
-    assert event.details == {"companies": 0, "workers": 1}
+    assert event.details == {"companies": 0, "workers": 1, "unreadable": 0}
 
 
 @pytest.mark.django_db

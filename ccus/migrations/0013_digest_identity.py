@@ -12,7 +12,7 @@ def date_existing_digests(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0011_health_snapshots'),
+        ('ccus', '0012_encryption_v2'),
     ]
 
     operations = [

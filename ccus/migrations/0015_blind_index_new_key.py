@@ -16,7 +16,7 @@ def index_under_the_newest_key_too(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0013_backup_restore'),
+        ('ccus', '0014_backup_restore'),
         ('vault', '0002_organization_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

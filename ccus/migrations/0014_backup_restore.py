@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0012_digest_identity'),
+        ('ccus', '0013_digest_identity'),
         ('vault', '0002_organization_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
