@@ -64,7 +64,10 @@ def snapshot(organization) -> dict:
             if model is ManagerIdFee
             else {"organization": organization}
         )
-        for record in model.objects.filter(**mine):
+        records = model.objects.filter(**mine)
+        if model is not ManagerIdFee:
+            records = records.select_related("organization")  # opens without a query each
+        for record in records:
             row = {f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields}
             row.pop("id")
             row.pop("organization_id", None)  # the firm is matched by its UUID
