@@ -113,15 +113,18 @@ def backup_restore(
     emails = {p.values.get("last_confirmed_by") for p in plans} - {None}
     users = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
     counts: Counter = Counter()
-    for model in (Company, Worker):
-        mine = [plan for plan in plans if plan.model is model]
-        companies = {
-            str(u): i
-            for i, u in Company.objects.filter(organization=organization).values_list("id", "uuid")
-        }
-        counts.update(_write(organization, model, mine, companies, users, step))
-        if model is Company:
-            _write_fees([p for p in mine if p.action != "same"])
+    businesses = [plan for plan in plans if plan.model is Company]
+    counts.update(_write(organization, Company, businesses, {}, users, step))
+    _write_fees([plan for plan in businesses if plan.action != "same"])
+    # Workers point at their business by its UUID in the backup; one matched by its ID keeps
+    # a UUID of its own in the vault.
+    companies = {
+        str(u): i
+        for i, u in Company.objects.filter(organization=organization).values_list("id", "uuid")
+    }
+    companies |= {str(plan.values["uuid"]): plan.existing.id for plan in businesses}
+    workers = [plan for plan in plans if plan.model is Worker]
+    counts.update(_write(organization, Worker, workers, companies, users, step))
     created, updated, unchanged = counts["new"], counts["changed"], counts["same"]
     audit_record(action="backup.restore", actor=actor, organization=organization, request=request,
                  created=created, updated=updated, unchanged=unchanged)  # fmt: skip

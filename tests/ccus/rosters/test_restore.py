@@ -234,3 +234,19 @@ def test_it_puts_back_a_value_that_no_longer_opens(client, organization, owner, 
     assert [(row["name"], row["fields"]) for row in changed] == [("\tタブ", ["パスワード"])]
     client.post(f"{job_url}confirm/")
     assert read_value(Worker.objects.get(name="\tタブ"), "password") is None
+
+
+@pytest.mark.django_db
+def test_it_matches_an_account_added_again_by_hand_by_its_id(organization, owner, backed_up):
+    from ccus.accounts.models import Company
+    from ccus.rosters.backup import read_backup
+    from ccus.rosters.restore import backup_restore
+    from tests.factories import make_company
+
+    # After the backup the business was deleted and typed in again: same ID, another UUID.
+    delete_accounts(organization)
+    again = make_company(organization, name="=協力建設", ccus_id="11112222333344")
+    counts = backup_restore(organization=organization, backup=read_backup(backed_up, PASSPHRASE))
+    assert counts == {"created": 3, "updated": 1, "unchanged": 0}
+    assert Company.objects.get().uuid == again.uuid
+    assert Worker.objects.get(name="秘密 太郎").company_id == again.id
