@@ -43,7 +43,7 @@ sqlite_path() { "$PYTHON" -c 'import sys, urllib.parse as u; print(u.urlsplit(sy
 sqlite_copy() {  # a consistent copy of a live SQLite database
   "$PYTHON" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$1" "$2"
 }
-newest() { ls -1t "$1"/"$2" 2>/dev/null | head -n 1 || true; }
+newest() { ls -1t "$1"/$2 2>/dev/null | head -n 1 || true; }  # $2: a pattern
 check_sum() {
   if [[ -r "$1.sha256" ]]; then
     (cd "$(dirname "$1")" && sha256sum --check --quiet "$(basename "$1").sha256")

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from ccus.accounts.lookup import index_fields
 from ccus.accounts.models import CcusAccount
+from ccus.accounts.versions import accounts_changed
 from vault.crypto.blind_index import index_keys
 from vault.crypto.fields import UNREADABLE, read_value
 
@@ -21,6 +22,7 @@ def reindex_accounts(model: type[CcusAccount], *, batch_size: int = 500) -> Coun
     indexes of its own; accounts added meanwhile are written with every listed key already.
     """
     counts: Counter = Counter()
+    firms: set[int] = set()
     last = 0
     columns = ("id", "uuid", "ccus_id", "registered_email", "organization__uuid", *INDEX_COLUMNS)
     while True:
@@ -45,9 +47,13 @@ def reindex_accounts(model: type[CcusAccount], *, batch_size: int = 500) -> Coun
                 else:
                     model.objects.filter(pk=account.pk).update(**wanted)
                     counts["rewritten"] += 1
+                    firms.add(account.organization_id)
         if not batch:
-            return counts
+            break
         last = batch[-1].pk
+    for organization_id in firms:  # shared-email figures count by the index: count again
+        accounts_changed(organization_id)
+    return counts
 
 
 def unlisted_indexes(model: type[CcusAccount]) -> int:

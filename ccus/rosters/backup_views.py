@@ -26,12 +26,12 @@ from ccus.rosters.restore_jobs import (
     restore_job_run,
 )
 from ccus.rosters.restore_plan import FEES, restore_plan
+from ccus.rosters.views import MAX_UPLOAD_BYTES
 from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
 
-MAX_BACKUP_BYTES = 50 * 1024 * 1024
 PREVIEW_ROWS = 200
 ACTION_LABELS = {
     "new": gettext_lazy("New"),
@@ -97,8 +97,9 @@ def restore_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_BACKUP_BYTES:
-                raise ValidationError(_("The file is larger than 50 MB: it is not a backup."))
+            # The proxy lets bodies of this size through; a backup of 50,000 workers is 4 MB.
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(_("The file is larger than 10 MB: it is not a backup."))
             job = restore_job_create(
                 organization=membership.organization, actor=request.user,
                 filename=upload.name, data=upload.read(),

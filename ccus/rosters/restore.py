@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ccus.accounts.models import CcusAccount, Company, ManagerIdFee, Worker
 from ccus.accounts.services import refresh_derived
+from ccus.accounts.versions import accounts_changed
 from ccus.rosters.backup import Backup, backup_fields
 from ccus.rosters.restore_plan import RecordPlan, restore_plan
 from vault.audit.services import audit_record
@@ -126,6 +127,7 @@ def backup_restore(
     workers = [plan for plan in plans if plan.model is Worker]
     counts.update(_write(organization, Worker, workers, companies, users, step))
     created, updated, unchanged = counts["new"], counts["changed"], counts["same"]
+    accounts_changed(organization.id)  # the firm's cached figures and list rows are stale now
     audit_record(action="backup.restore", actor=actor, organization=organization, request=request,
                  created=created, updated=updated, unchanged=unchanged)  # fmt: skip
     log.info("backup_restore organization=%s created=%s updated=%s unchanged=%s",

@@ -1,8 +1,6 @@
 """The disaster drill: a PostgreSQL dump restored into a fresh database; a sample of it read."""
 
-import hashlib
 import os
-import sqlite3
 import subprocess
 import sys
 
@@ -16,6 +14,7 @@ from tests.integration.conftest import ROOT
 
 pytestmark = pytest.mark.postgres
 DRILL = ROOT / "deploy" / "restore-drill.sh"
+BACKUP = ROOT / "deploy" / "backup-postgres.sh"
 
 
 def _server_url(name: str) -> str:
@@ -53,20 +52,24 @@ def _drill_database_exists() -> bool:
         return cursor.fetchone() is not None
 
 
+def _nightly_backup(tmp_path, **env) -> None:
+    """Run the nightly backup routine (deploy/backup-postgres.sh) into folders of tmp_path."""
+    subprocess.run(
+        ["bash", str(BACKUP)], cwd=ROOT, check=True, capture_output=True, timeout=120,
+        env={**os.environ, "DATABASE_URL": _server_url(connection.settings_dict["NAME"]),
+             "BACKUP_DIR": str(tmp_path / "backups"), "ENV_FILE": os.devnull,
+             "KEYS_BACKUP_DIR": str(tmp_path / "key-backups"), "PYTHON": sys.executable, **env},
+    )  # fmt: skip
+
+
 @pytest.fixture
 def nightly_dump(transactional_db, tmp_path):
-    """The firm's database dumped as the nightly backup routine does, with its checksum."""
+    """The firm's database dumped by the nightly backup routine, with its checksum."""
     organization = make_organization("訓練建設")
     make_awkward_firm(organization, make_member(organization, "owner"))
     make_many_workers(organization, 200)
-    dump = tmp_path / "ccus-vault-20261130T180000Z.dump"
-    subprocess.run(
-        ["pg_dump", "--format=custom", "--compress=6", "--no-owner", "--no-privileges",
-         f"--file={dump}", f"--dbname={_server_url(connection.settings_dict['NAME'])}"],
-        check=True,
-    )  # fmt: skip
-    digest = hashlib.sha256(dump.read_bytes()).hexdigest()
-    dump.with_name(f"{dump.name}.sha256").write_text(f"{digest}  {dump.name}\n")
+    _nightly_backup(tmp_path)
+    [dump] = (tmp_path / "backups").glob("ccus-vault-*.dump")
     return dump
 
 
@@ -101,16 +104,18 @@ def test_it_restores_the_key_table_kept_apart_and_refuses_to_go_on_without_it(tm
     for args in (["manage.py", "migrate", "--database", "keys", "--verbosity", "0"],
                  ["-c", MAKE_FIRM]):  # fmt: skip
         subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, timeout=120)
-    dump = tmp_path / "ccus-vault-20261130T180000Z.dump"
-    pg_dump = ["pg_dump", "--format=custom", f"--file={dump}", f"--dbname={env['DATABASE_URL']}"]
-    subprocess.run(pg_dump, check=True)
-    keys_dump = tmp_path / "ccus-vault-keys-20261130T180000Z.sqlite3"
-    sqlite3.connect(keys).backup(sqlite3.connect(keys_dump))
+    _nightly_backup(tmp_path, VAULT_KEYS_DATABASE_URL=env["VAULT_KEYS_DATABASE_URL"])
+    [keys_dump] = (tmp_path / "key-backups").glob("ccus-vault-keys-*.sqlite3")
+    assert keys_dump.with_name(f"{keys_dump.name}.sha256").exists()
+    [dump] = (tmp_path / "backups").glob("ccus-vault-*.dump")
     missing = _drill(dump, VAULT_KEYS_DATABASE_URL=env["VAULT_KEYS_DATABASE_URL"],
                      KEYS_BACKUP_DIR=str(tmp_path / "nowhere"))  # fmt: skip
     assert missing.returncode != 0 and "drill=failed reason=no-keys-dump" in missing.stderr
     assert not _drill_database_exists()
-    result = _drill(dump, keys_dump, VAULT_KEYS_DATABASE_URL=env["VAULT_KEYS_DATABASE_URL"])
+    # With no dump named, the drill takes the newest of each folder of the backup routine.
+    result = _drill(VAULT_KEYS_DATABASE_URL=env["VAULT_KEYS_DATABASE_URL"],
+                    BACKUP_DIR=str(tmp_path / "backups"),
+                    KEYS_BACKUP_DIR=str(tmp_path / "key-backups"))  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "ccus.Worker: records=3 values=" in result.stdout and "unreadable=0" in result.stdout
     assert "drill=passed" in result.stdout

@@ -41,6 +41,8 @@ def test_it_brings_back_every_field_of_every_record_through_the_pages(
     before = snapshot(organization)
     delete_accounts(organization)
     sign_in(client, owner)
+    workers = {kind: counts for _label, kind, counts in client.get("/").context["sections"]}
+    assert workers["workers"]["total"] == 0  # counted now, and kept until the accounts change
     response = _upload(client, backed_up)
     job = BackupRestore.objects.get()
     assert response["Location"] == f"/backup/restore/{job.uuid}/"
@@ -61,6 +63,8 @@ def test_it_brings_back_every_field_of_every_record_through_the_pages(
     assert (event.actor, event.details) == (owner, {"created": 4, "updated": 0, "unchanged": 0})
     page = client.get(f"/backup/restore/{job.uuid}/").content.decode()
     assert "4件のアカウントを追加し" in page
+    workers = {kind: counts for _label, kind, counts in client.get("/").context["sections"]}
+    assert workers["workers"]["total"] == 2  # the worker who left is not counted
     assert "backup_restore organization=" in caplog.text
     for value in SECRETS.values():
         assert value not in caplog.text
