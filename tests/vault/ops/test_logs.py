@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from tests.console import sign_in
-from tests.factories import SECRETS, make_secret_worker
+from tests.factories import SECRETS, leaked, make_secret_worker
 from vault.ops.logs import JsonFormatter, RequestContextFilter, scrub
 
 
@@ -42,8 +42,7 @@ def test_it_logs_one_json_line_per_request_with_ids_and_no_values(
     assert isinstance(line["duration_ms"], float)
     assert not {"levelno", "lineno", "created", "msecs", "args"} & set(line)
     text = json.dumps(json_lines(), ensure_ascii=False)
-    for name, value in SECRETS.items():
-        assert value not in text, name
+    assert leaked(text) == []
     assert str(worker.uuid) not in text  # the route, never the path
 
 
