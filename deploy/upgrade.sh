@@ -17,6 +17,7 @@ if [[ "${1:-}" != "--restart-only" ]]; then
   .venv/bin/pip install --quiet --requirement requirements.txt
   as_service .venv/bin/python manage.py check --deploy --fail-level ERROR
   as_service .venv/bin/python manage.py migrate --noinput
+  as_service .venv/bin/python manage.py migrate_keys
 fi
 as_service .venv/bin/python manage.py collectstatic --noinput --verbosity 0
 # gunicorn starts new workers on the new code and lets the old ones finish their requests.
