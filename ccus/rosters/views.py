@@ -29,6 +29,7 @@ from ccus.rosters.models import ImportJob
 from ccus.rosters.rows import FIELDS_BY_KIND
 from ccus.rosters.tasks import run_roster_import
 from vault.audit.services import audit_record
+from vault.auth.reauth import reauth_redirect, recently_reauthenticated
 from vault.crypto.masking import mask_ccus_id
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
@@ -203,9 +204,11 @@ def import_errors(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def roster_export(request: HttpRequest) -> HttpResponse:
-    """Export the firm's roster for sites: masked IDs, or full IDs for owners."""
+    """Export the firm's roster for sites: masked IDs, or full IDs for owners confirmed just now."""
     membership = require_membership(request)
     full_ids = membership.has_role(Role.OWNER)
+    if full_ids and not recently_reauthenticated(request):
+        return reauth_redirect(request, reverse("ccus:workers"))
     columns = ["name", "name_kana", "status", "level", "card_expires_on", "ccus_id_last4",
                "company__name"]  # fmt: skip
     workers = (

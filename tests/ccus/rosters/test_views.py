@@ -105,6 +105,31 @@ def test_it_exports_masked_ids_to_staff_and_full_ids_to_owners(client, staff, ow
 
 
 @pytest.mark.django_db
+def test_it_asks_an_owner_to_confirm_it_is_them_before_exporting_full_ids(
+    client, owner, organization
+):
+    make_secret_worker(organization)
+    sign_in(client, owner, reauthenticated=False)
+    response = client.get("/workers/export/?format=xlsx")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/confirm/?next=%2Fworkers%2F"
+    assert leaked(response.content.decode()) == []
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
+    client.post("/account/confirm/", {"secret": "correct-horse-battery", "next": "/workers/"})
+    sheet = load_workbook(io.BytesIO(client.get("/workers/export/?format=xlsx").content)).active
+    assert next(sheet.iter_rows(min_row=2, values_only=True))[2] == SECRETS["ccus_id"]
+    assert AuditEvent.objects.filter(action="roster.export").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_exports_masked_ids_to_staff_without_asking_again(client, staff, organization):
+    make_secret_worker(organization)
+    sign_in(client, staff, reauthenticated=False)
+    body = client.get("/workers/export/").content.decode()
+    assert "•••• •••• ••12 34" in body and leaked(body) == []
+
+
+@pytest.mark.django_db
 def test_it_changes_nothing_when_an_export_is_imported_again(client, owner, organization):
     import datetime
 
