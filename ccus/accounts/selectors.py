@@ -121,3 +121,14 @@ def account_list(
         accounts = accounts.select_related("company")
         deferred += [f"company__{field.name}" for field in encrypted_fields(Company)]
     return accounts.defer(*deferred).order_by("name_kana", "name", "id")
+
+
+def quick_search(organization, query: str, limit: int) -> list[tuple[type[CcusAccount], list]]:
+    """Return, per kind, up to limit + 1 of the firm's accounts matching query (the extra: more)."""
+    query = query.strip()
+    if not query:
+        return [(Worker, []), (Company, [])]
+    return [
+        (model, list(account_list(model, organization, query=query)[: limit + 1]))
+        for model in (Worker, Company)
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ccus.accounts import reveal, views
+from ccus.accounts import reveal, search, views
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
 
@@ -24,4 +24,5 @@ urlpatterns = [
     *account_urls(Worker),
     *account_urls(Company),
     path("workers/<uuid:uuid>/left/", views.worker_left_view, name="workers-left"),
+    path("search/", search.quick_search_view, name="search"),
 ]

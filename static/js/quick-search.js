@@ -1,0 +1,34 @@
+// The quick search in the header: results appear under the box while typing.
+// Without this script the form simply opens the results page.
+document.addEventListener("DOMContentLoaded", () => {
+  const WAIT_MS = 250;
+  document.querySelectorAll("[data-quick-search]").forEach((form) => {
+    const input = form.querySelector("input[name=q]");
+    const results = form.querySelector(".quick-search-results");
+    let timer = null;
+    let asked = 0;
+    const close = () => { results.hidden = true; };
+    const show = async () => {
+      const query = input.value.trim();
+      if (!query) { close(); return; }
+      const number = ++asked;
+      const url = `${form.action}?${new URLSearchParams({ q: query })}`;
+      const response = await fetch(url, { headers: { "X-Fragment": "1" }, credentials: "same-origin" });
+      // A slower answer to an earlier query must not replace a newer one.
+      if (number !== asked || !response.ok) { return; }
+      results.innerHTML = await response.text();
+      results.hidden = false;
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(show, WAIT_MS);
+    });
+    input.addEventListener("focus", () => { if (input.value.trim() && results.innerHTML) { results.hidden = false; } });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { close(); input.focus(); }
+    });
+    document.addEventListener("click", (event) => {
+      if (!form.contains(event.target)) { close(); }
+    });
+  });
+});
