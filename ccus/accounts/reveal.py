@@ -1,4 +1,8 @@
-"""Reveal one secret on purpose: recent re-authentication, role, rate limit, audit, no-store."""
+"""Reveal or copy one secret on purpose: recent re-authentication, role, limit, audit, no-store.
+
+The detail page's script asks for the value alone (header X-Fragment: 1) and shows it in place,
+or puts it on the clipboard without showing it; without the script the value gets a page.
+"""
 
 import datetime
 
@@ -8,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -15,7 +20,7 @@ from ccus.accounts.kinds import KIND
 from ccus.accounts.models import CcusAccount
 from vault.audit.models import AuditEvent
 from vault.audit.services import audit_record
-from vault.auth.reauth import reauth_redirect, recently_reauthenticated
+from vault.auth.reauth import reauth_redirect_to, recently_reauthenticated
 from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role
@@ -23,6 +28,8 @@ from vault.firms.permissions import get_for_role
 # Only owners and admins see these; staff may see the other secrets.
 PASSWORD_FIELDS = {"password", "initial_password", "security_code"}
 REVEAL_ACTION = "secret.reveal"
+# Put on the clipboard without being shown on screen.
+COPY_ACTION = "secret.copy"
 
 
 def reveal_role(field: str, account: CcusAccount | None = None) -> str:
@@ -57,14 +64,27 @@ def reveal_value(
 def too_many_reveals(user) -> bool:
     """Tell whether the user reached the reveal limit of the last ten minutes."""
     since = timezone.now() - datetime.timedelta(minutes=10)
-    recent = AuditEvent.objects.filter(actor=user, action=REVEAL_ACTION, created_at__gte=since)
+    recent = AuditEvent.objects.filter(
+        actor=user, action__in=[REVEAL_ACTION, COPY_ACTION], created_at__gte=since
+    )
     return recent.count() >= settings.REVEALS_PER_10_MINUTES
+
+
+def asked_value_url(model: type[CcusAccount], uuid, field: str) -> str:
+    """Return the detail page that shows field of the account as soon as it opens."""
+    detail = reverse(f"ccus:{KIND[model]}-detail", args=[uuid])
+    return f"{detail}?{urlencode({'reveal': field})}#secret-{field}"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
 @never_cache
 def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> HttpResponse:
-    """Show one secret of one account once, and record that it was shown."""
+    """Show (or copy) one secret of one account once, and record that it was shown."""
     field_name = request.POST.get("field", "")
     fields = {f.name: f for f in encrypted_fields(model)}
     if field_name not in fields:
@@ -73,18 +93,20 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
     if not request._record_membership.has_role(reveal_role(field_name, account)):
         raise PermissionDenied
     if not recently_reauthenticated(request):
-        return reauth_redirect(request, reverse(f"ccus:{KIND[model]}-detail", args=[uuid]))
+        # Back to the value that was asked for, not merely to the page it was asked from.
+        return reauth_redirect_to(asked_value_url(model, uuid, field_name))
+    fragment = request.headers.get("X-Fragment") == "1"
     if too_many_reveals(request.user):
-        response = render(request, "ccus/accounts/reveal_limited.html", status=429)
-        response["Cache-Control"] = "no-store"
-        return response
-    value = reveal_value(request, account, field_name)
+        template = "reveal_limited_note.html" if fragment else "reveal_limited.html"
+        return _no_store(render(request, f"ccus/accounts/{template}", status=429))
+    copied = fragment and request.POST.get("purpose") == "copy"
+    value = reveal_value(request, account, field_name, COPY_ACTION if copied else REVEAL_ACTION)
     context = {
         "account": account,
         "kind": KIND[model],
+        "field": field_name,
         "label": fields[field_name].verbose_name,
         "value": value,
     }
-    response = render(request, "ccus/accounts/reveal.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    template = "reveal_value.html" if fragment else "reveal.html"
+    return _no_store(render(request, f"ccus/accounts/{template}", context))

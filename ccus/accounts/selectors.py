@@ -1,6 +1,6 @@
 """Reads about CCUS accounts: soft warnings that need the firm's other records."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -120,6 +120,9 @@ def account_list(
     if model is Worker:
         accounts = accounts.select_related("company")
         deferred += [f"company__{field.name}" for field in encrypted_fields(Company)]
+    # Whether a password is stored, for the list's copy button, without decrypting it.
+    has_password = ExpressionWrapper(Q(password__isnull=False), output_field=BooleanField())
+    accounts = accounts.annotate(has_password=has_password)
     return accounts.defer(*deferred).order_by("name_kana", "name", "id")
 
 

@@ -63,6 +63,10 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "filter_labels": FILTER_LABELS,
         "statuses": WorkerStatus.choices if model is Worker else [],
         "can_edit": membership.has_role(Role.STAFF),
+        "id_label": model._meta.get_field("ccus_id").verbose_name,
+        "password_label": model._meta.get_field("password").verbose_name,
+        "can_copy_id": membership.has_role(reveal_role("ccus_id")),
+        "can_copy_password": membership.has_role(reveal_role("password")),
         # The rows are rendered once per version of the firm's accounts (see the template).
         "rows_version": accounts_version(membership.organization_id),
     }
@@ -85,6 +89,9 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
             if membership.has_role(reveal_role(f.name, account))
         },
         "warnings": account_warnings(account),
+        # The value asked for before confirming identity: shown (or ready to show) at once.
+        "asked_field": request.GET.get("reveal", ""),
+        "id_label": model._meta.get_field("ccus_id").verbose_name,
         "can_edit": membership.has_role(Role.STAFF),
         "overdue": is_overdue(account, account.organization.confirmation_policy_days),
     }

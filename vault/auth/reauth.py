@@ -28,4 +28,9 @@ def reauth_redirect(request: HttpRequest, fallback: str) -> HttpResponseRedirect
     back = request.META.get("HTTP_REFERER") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = fallback
-    return redirect(f"{reverse('reauthenticate')}?{urlencode({'next': back})}")
+    return reauth_redirect_to(back)
+
+
+def reauth_redirect_to(target: str) -> HttpResponseRedirect:
+    """Send the user to confirm their identity, then on to target (a path of this site)."""
+    return redirect(f"{reverse('reauthenticate')}?{urlencode({'next': target})}")
