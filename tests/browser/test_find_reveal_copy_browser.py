@@ -50,18 +50,25 @@ def _copies(field: str = "password") -> int:
     return AuditEvent.objects.filter(action="secret.copy", field=field).count()
 
 
+def _open_workers(page, live_server, user, screen: str, *, confirmed: bool = True) -> None:
+    """Open the worker list as user, with an empty clipboard (it outlives a page)."""
+    page.set_viewport_size(SCREENS[screen])
+    hand_session_to_browser(page, live_server, user)
+    if not confirmed:
+        _expire_reauthentication(user)
+    page.goto("/workers/")
+    page.bring_to_front()
+    page.evaluate("navigator.clipboard.writeText('')")
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("screen", SCREENS)
 def test_it_copies_a_password_from_the_list_in_one_action_when_confirmed_recently(
     page, live_server, screenshot, organization, owner, screen
 ):
-    page.set_viewport_size(SCREENS[screen])
     worker = make_secret_worker(organization)
     make_worker(organization, name="山田 太郎", name_kana="ヤマダ タロウ", password="other-pass-9")
-    hand_session_to_browser(page, live_server, owner)
-    page.goto("/workers/")
-    # The browser's clipboard outlives a page: start from an empty one.
-    page.evaluate("navigator.clipboard.writeText('')")
+    _open_workers(page, live_server, owner, screen)
     screenshot(f"find-copy-list-{screen}")
     steps = Steps(page)
     steps.click(page.get_by_role("button", name="秘密 太郎のパスワードをコピー"))
@@ -96,12 +103,8 @@ def test_it_copies_a_password_from_the_list_in_one_action_when_confirmed_recentl
 def test_it_copies_a_password_in_four_actions_when_identity_must_be_confirmed(
     page, live_server, screenshot, organization, owner, screen
 ):
-    page.set_viewport_size(SCREENS[screen])
     worker = make_secret_worker(organization)
-    hand_session_to_browser(page, live_server, owner)
-    _expire_reauthentication(owner)
-    page.goto("/workers/")
-    page.evaluate("navigator.clipboard.writeText('')")
+    _open_workers(page, live_server, owner, screen, confirmed=False)
     steps = Steps(page)
     steps.click(page.get_by_role("button", name="秘密 太郎のパスワードをコピー"))
     page.wait_for_url("**/account/confirm/**")
@@ -124,10 +127,7 @@ def test_it_copies_a_password_in_four_actions_when_identity_must_be_confirmed(
 def test_it_clears_the_clipboard_30_seconds_after_a_copy(page, live_server, organization, owner):
     make_secret_worker(organization)
     page.clock.install()
-    hand_session_to_browser(page, live_server, owner)
-    page.goto("/workers/")
-    page.bring_to_front()
-    page.evaluate("navigator.clipboard.writeText('')")
+    _open_workers(page, live_server, owner, "desktop")
     page.get_by_role("button", name="秘密 太郎のパスワードをコピー").click()
     _wait_until(lambda: _copies() == 1)
     _wait_for_clipboard(page, SECRETS["password"])
