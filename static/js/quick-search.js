@@ -25,7 +25,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     input.addEventListener("focus", () => { if (input.value.trim() && results.innerHTML) { results.hidden = false; } });
     form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { close(); input.focus(); }
+      if (event.key === "Escape") { close(); input.focus(); return; }
+      // The arrow keys walk from the box through the results and back.
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") { return; }
+      const links = [...results.querySelectorAll("a")];
+      if (results.hidden || !links.length) { return; }
+      event.preventDefault();
+      const at = links.indexOf(document.activeElement);
+      const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { input.focus(); } else { links[Math.min(next, links.length - 1)].focus(); }
     });
     document.addEventListener("click", (event) => {
       if (!form.contains(event.target)) { close(); }

@@ -187,7 +187,9 @@ def test_it_finds_a_worker_as_the_name_is_typed(
     box.press_sequentially("たなか", delay=30)
     results.get_by_text("「たなか」に一致する技能者・事業者はありません。").wait_for()
     box.fill("やまだ")
-    results.get_by_role("link", name=re.compile("山田 太郎")).click()
+    results.get_by_role("link", name=re.compile("山田 太郎")).wait_for()
+    box.press("ArrowDown")
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/workers/{yamada.uuid}/")
 
 
