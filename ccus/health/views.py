@@ -10,6 +10,7 @@ from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.versions import firm_figures
 from ccus.health.history import health_history
+from ccus.health.todo import first_steps, next_steps
 from ccus.oversight.history import week_label
 from ccus.oversight.models import Engagement
 from vault.charts import line_chart
@@ -54,8 +55,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         subcontractor=organization, status=Engagement.Status.INVITED
     ).count()
     weeks = [(week_label(week), score) for week, score in figures[f"history:{when}"]]
+    totals = {kind: counts["total"] for _title, kind, counts in sections}
     context = {
         "sections": sections,
+        "next_steps": next_steps(sections),
+        "first_steps": first_steps(membership, totals),
+        "has_accounts": any(totals.values()),
         "filter_labels": FILTER_LABELS,
         "invitations": invitations,
         "weeks": weeks,
