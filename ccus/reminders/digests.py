@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccus.mail.models import DeliveryStatus
+from ccus.reminders.groups import GROUPS, reminder_group
 from ccus.reminders.models import ReminderDelivery
 from vault.auth.models import User
 from vault.emails import make_message
@@ -68,23 +69,28 @@ def claim(recipient_id: int) -> uuid.UUID | None:
 
 
 def digest_context(digest: uuid.UUID, deliveries: list[ReminderDelivery]) -> dict:
-    """Group a digest's reminders by firm and kind, with links; names and dates only."""
+    """Group a digest's reminders by firm and what to do about them, with links; no secret."""
     base = settings.SITE_URL.rstrip("/")
-    token = confirm_token(digest, deliveries[0].digest_created_at if deliveries else None)
+    issued_at = deliveries[0].digest_created_at if deliveries else None
+    token = confirm_token(digest, issued_at)
+    # Dated at the digest, not at each attempt: a digest sent again is the same email.
+    today = timezone.localdate(issued_at) if issued_at else timezone.localdate()
     firms: dict = defaultdict(lambda: defaultdict(list))
-    for delivery in sorted(
-        deliveries, key=lambda d: (d.organization.name, d.kind, d.subject_label)
-    ):
+    for delivery in sorted(deliveries, key=lambda d: (d.organization.name, d.subject_label)):
         url = base + reverse(DETAIL_URL[delivery.subject_type], args=[delivery.subject_uuid])
-        firms[delivery.organization.name][delivery.get_kind_display()].append(
+        firms[delivery.organization.name][reminder_group(delivery, today)].append(
             {"label": delivery.subject_label, "due_on": delivery.due_on, "url": url}
         )
     sections = [
         {
             "firm": firm,
-            "kinds": [{"label": k, "items": v, "count": len(v)} for k, v in kinds.items()],
+            "groups": [
+                {**GROUPS[name], "items": groups[name], "count": len(groups[name])}
+                for name in GROUPS
+                if name in groups
+            ],
         }
-        for firm, kinds in firms.items()
+        for firm, groups in firms.items()
     ]
     return {
         "sections": sections,

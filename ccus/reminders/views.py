@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.services import accounts_confirm
 from ccus.mail.models import DeliveryStatus
@@ -32,6 +34,7 @@ class PreferencesForm(forms.Form):
 
 
 def _digest_accounts(request: HttpRequest, token: str) -> list:
+    """Return the accounts listed in the user's digest of the token that the user may edit."""
     try:
         digest = digest_from_token(token)
     except signing.BadSignature as error:
@@ -43,14 +46,17 @@ def _digest_accounts(request: HttpRequest, token: str) -> list:
         accounts += list(
             model.objects.for_user(request.user, Role.STAFF)
             .filter(uuid__in=uuids)
-            .only("id", "uuid", "name", "organization_id")
+            .only("id", "uuid", "name", "organization_id", "ccus_id_index")
+            .order_by("name")
         )
     return accounts
 
 
 def reminders_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """From "内容は正しい" in a digest: confirm all its accounts in one click."""
-    accounts = _digest_accounts(request, token)
+    """From "内容は正しい" in a digest: confirm its accounts that have an ID, in one click."""
+    listed = _digest_accounts(request, token)
+    # Without an ID the record is not complete: "correct" would hide what is missing.
+    accounts = [account for account in listed if account.ccus_id_index]
     if request.method == "POST":
         count = 0
         for model in (Company, Worker):
@@ -58,7 +64,13 @@ def reminders_confirm(request: HttpRequest, token: str) -> HttpResponse:
             count += accounts_confirm(accounts=chosen, actor=request.user, request=request)
         messages.success(request, _("Marked %(count)d accounts as confirmed.") % {"count": count})
         return redirect("ccus:dashboard")
-    return render(request, "ccus/reminders/confirm.html", {"accounts": accounts})
+    without_id = [
+        (account, reverse(f"ccus:{KIND[type(account)]}-edit", args=[account.uuid]))
+        for account in listed
+        if not account.ccus_id_index
+    ]
+    context = {"accounts": accounts, "without_id": without_id}
+    return render(request, "ccus/reminders/confirm.html", context)
 
 
 def reminders_preferences(request: HttpRequest) -> HttpResponse:
