@@ -9,5 +9,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
 app = Celery("vault")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["vault.firms", "vault.crypto", "ccus.reminders", "ccus.oversight", "ccus.rosters"]
+    [
+        "vault.firms",
+        "vault.crypto",
+        "ccus.reminders",
+        "ccus.oversight",
+        "ccus.rosters",
+        "ccus.handoff",
+        "ccus.health",
+        "ccus.recovery",
+    ]
 )

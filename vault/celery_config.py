@@ -27,6 +27,11 @@ BEAT_SCHEDULE = {
         "task": "vault.crypto.tasks.verify_encrypted_values",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Daily at 04:10 JST: a recovery nobody finished within 14 days is closed as abandoned.
+    "abandon-stale-recoveries": {
+        "task": "ccus.recovery.tasks.abandon_stale_recoveries",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Mondays at 09:00 JST: what changed at each subcontractor and what is at risk.
     "weekly-oversight": {
         "task": "ccus.oversight.tasks.plan_weekly_oversight",

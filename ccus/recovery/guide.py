@@ -196,6 +196,12 @@ PATHS = {
     },
 }
 
+
+def path_label(path: str) -> str:
+    """Return the title a person reads for a path (never its code)."""
+    return PATHS[path]["title"] if path in PATHS else _("Another path")
+
+
 ID_PRINTED_ON = {
     "company": {
         "postcard": _(

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.models import CcusAccount, Company, Worker
+from ccus.recovery.guide import path_label
 from vault.crypto.fields import EncryptedTextField
 from vault.firms.models import Organization, TenantQuerySet
 
@@ -42,6 +43,9 @@ class RecoveryCase(models.Model):
         related_name="+",
     )
 
+    # Closed by the daily sweep when nobody finished the case within ABANDON_AFTER.
+    abandoned_at = models.DateTimeField(_("abandoned"), null=True, blank=True)
+
     objects = TenantQuerySet.as_manager()
 
     class Meta:
@@ -65,6 +69,10 @@ class RecoveryCase(models.Model):
     @property
     def kind(self) -> str:
         return "company" if self.company_id else "worker"
+
+    @property
+    def path_label(self) -> str:
+        return path_label(self.path)
 
 
 class HandoverStep(models.Model):

@@ -14,6 +14,8 @@ from ccus.recovery.models import HandoverStep, RecoveryCase
 from ccus.recovery.paths import choose_path
 from vault.audit.services import audit_record
 
+ABANDON_AFTER = datetime.timedelta(days=14)
+
 
 @transaction.atomic
 def recovery_start(
@@ -55,7 +57,8 @@ def recovery_complete(
     )
     case.completed_at = timezone.now()
     case.completed_by = actor
-    case.save(update_fields=["completed_at", "completed_by"])
+    case.abandoned_at = None  # finished after all
+    case.save(update_fields=["completed_at", "completed_by", "abandoned_at"])
     audit_record(
         action="recovery.complete",
         actor=actor,
@@ -65,6 +68,14 @@ def recovery_complete(
         minutes=round((case.completed_at - case.started_at).total_seconds() / 60),
     )
     return case
+
+
+def recoveries_abandon_stale(*, now: datetime.datetime | None = None) -> int:
+    """Close as abandoned the cases nobody finished within 14 days; return how many (safe twice)."""
+    now = now or timezone.now()
+    return RecoveryCase.objects.filter(
+        completed_at__isnull=True, abandoned_at__isnull=True, started_at__lt=now - ABANDON_AFTER
+    ).update(abandoned_at=now)
 
 
 @transaction.atomic

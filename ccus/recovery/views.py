@@ -1,8 +1,5 @@
 """The recovery assistant: "CCUSにログインできない" to the next step, the sheet, the handover."""
 
-import datetime
-import statistics
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +17,7 @@ from ccus.recovery import guide
 from ccus.recovery.forms import DoneForm, HandoverForm, RegistrationAnswerForm, StartForm
 from ccus.recovery.models import RecoveryCase
 from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
+from ccus.recovery.selectors import recovery_cases, recovery_summary
 from ccus.recovery.services import (
     handover_record,
     recovery_answer,
@@ -228,36 +226,14 @@ def recovery_sheet_view(request: HttpRequest, model: type[CcusAccount], uuid) ->
 
 
 def recovery_log_view(request: HttpRequest) -> HttpResponse:
-    """Show how often accounts needed recovery and how long it took."""
-    membership = require_membership(request, Role.ADMIN)
-    cases = (
-        RecoveryCase.objects.filter(organization=membership.organization)
-        .select_related("company", "worker", "started_by")
-        .only(
-            "uuid",
-            "path",
-            "missing",
-            "started_at",
-            "completed_at",
-            "company__uuid",
-            "company__name",
-            "worker__uuid",
-            "worker__name",
-            "started_by__email",
-            "started_by__full_name",
-        )
-    )
-    year_ago = timezone.now() - datetime.timedelta(days=365)
-    recent = [c for c in cases if c.started_at >= year_ago]
-    minutes = [
-        (c.completed_at - c.started_at).total_seconds() / 60 for c in recent if c.completed_at
-    ]
-    summary = {
-        "count": len(recent),
-        "solved": len(minutes),
-        "median_minutes": round(statistics.median(minutes)) if minutes else None,
+    """Show how often accounts needed recovery, how each path ended and how long it took."""
+    organization = require_membership(request, Role.ADMIN).organization
+    context = {
+        "cases": recovery_cases(organization, abandoned=False)[:200],
+        "abandoned": recovery_cases(organization, abandoned=True)[:200],
+        "summary": recovery_summary(organization),
     }
-    return render(request, "ccus/recovery/log.html", {"cases": cases[:200], "summary": summary})
+    return render(request, "ccus/recovery/log.html", context)
 
 
 def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
