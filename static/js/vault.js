@@ -62,6 +62,23 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.querySelector("[data-forget-fragment]")) {
     sessionStorage.removeItem(`handoff:${window.location.pathname}`);
   }
+  // On a phone the main menu folds behind one button; without this script it stays unfolded.
+  document.querySelectorAll("[data-menu-toggle]").forEach((button) => {
+    const menu = document.getElementById(button.getAttribute("aria-controls"));
+    const setOpen = (open) => {
+      button.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("open", open);
+    };
+    button.hidden = false;
+    menu.classList.add("foldable");
+    button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && button.offsetParent !== null) {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  });
   document.querySelectorAll("[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
