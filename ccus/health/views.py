@@ -61,6 +61,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "next_steps": next_steps(sections),
         "first_steps": first_steps(membership, totals),
         "has_accounts": any(totals.values()),
+        # A firm that had accounts keeps its history; a new one is not shown a line of zeros.
+        "show_chart": any(totals.values()) or any(score for _week, score in weeks),
         "filter_labels": FILTER_LABELS,
         "invitations": invitations,
         "weeks": weeks,

@@ -8,7 +8,7 @@ PASSWORD = "correct-horse-battery"
 
 
 def _figures(page) -> list[str]:
-    return page.locator("section").nth(1).locator(".figure").all_inner_texts()
+    return page.locator("section[data-kind=workers] .figure").all_inner_texts()
 
 
 @pytest.mark.django_db(transaction=True)
