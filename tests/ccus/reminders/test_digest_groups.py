@@ -11,7 +11,13 @@ from ccus.accounts.models import Company, Worker
 from ccus.reminders.planning import plan_reminders
 from ccus.reminders.tasks import enqueue_digests
 from tests.console import sign_in
-from tests.factories import leaked, make_company, make_organization, make_worker
+from tests.factories import (
+    leaked,
+    make_company,
+    make_organization,
+    make_secret_worker,
+    make_worker,
+)
 
 NOW = datetime.datetime(2026, 11, 25, 1, 0, tzinfo=datetime.UTC)  # 10:00 JST
 TODAY = datetime.date(2026, 11, 25)
@@ -32,7 +38,10 @@ def digest(organization, owner, django_capture_on_commit_callbacks):
         organization, name="近い建設", ccus_id="99990000111122", registered_email="o@example.jp",
         registration_expires_on=TODAY + datetime.timedelta(days=20),
     )  # fmt: skip
-    _worker(organization, "切れ 一郎", 1, card_expires_on=TODAY - datetime.timedelta(days=10))
+    # Every secret is saved on this one, so that the email is seen to hold none of them.
+    make_secret_worker(
+        organization, name="切れ 一郎", card_expires_on=TODAY - datetime.timedelta(days=10)
+    )
     _worker(organization, "近い 二郎", 2, card_expires_on=TODAY + datetime.timedelta(days=50))
     _worker(organization, "IDなし 三郎", 3, ccus_id=None)
     _worker(organization, "古い 四郎", 4)
@@ -80,6 +89,7 @@ def test_it_separates_the_expired_from_the_expiring_with_what_to_do(digest):
     assert "IDが登録されているもの" in digest.body
     assert "他社" not in digest.body and "良好" not in digest.body
     assert leaked(digest.body) == [] and leaked(html) == []
+    assert "1981-02-03" not in digest.body + html
 
 
 @pytest.mark.django_db
