@@ -116,6 +116,9 @@ def test_no_main_page_scrolls_sideways_on_a_phone(page, live_server, owner, firm
         "passkeys": "/account/passkeys/",
     }
     page.set_viewport_size(PHONE)
+    page.goto("/login/")
+    page.screenshot(path=SCREENSHOTS / "phone-login.png", full_page=True)
+    assert _sideways(page) <= PHONE["width"]
     assert _walk(page, live_server, owner, pages) == {}
 
 
