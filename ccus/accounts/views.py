@@ -27,6 +27,7 @@ from ccus.accounts.services import (
     worker_mark_left,
 )
 from ccus.accounts.versions import accounts_version
+from ccus.recovery.handover import handover_checklist
 from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
@@ -36,6 +37,8 @@ PAGE_SIZE = 50
 
 class LeftForm(forms.Form):
     left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
+    # Set by the button that confirms leaving with handover steps still undone.
+    anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
@@ -95,6 +98,8 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "can_edit": membership.has_role(Role.STAFF),
         "overdue": is_overdue(account, account.organization.confirmation_policy_days),
     }
+    if model is Worker and account.status == WorkerStatus.LEFT:
+        context["checklist"] = handover_checklist(account)
     return render(request, "ccus/accounts/detail.html", context)
 
 
@@ -181,10 +186,14 @@ def account_confirm_view(request: HttpRequest, model: type[CcusAccount]) -> Http
 
 
 def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:
-    """Mark a worker as left (退職), keeping the account, and list what to hand over."""
+    """Mark a worker as left (退職), keeping the account; warn of handover steps not done."""
     worker = get_for_role(request, Worker.objects.all(), Role.STAFF, uuid=uuid)
     form = LeftForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    checklist = handover_checklist(worker)
+    undone = [item for item in checklist if item.done is None]
+    posted = request.method == "POST" and form.is_valid()
+    confirming = posted and bool(undone) and not form.cleaned_data["anyway"]
+    if posted and not confirming:
         worker_mark_left(
             worker=worker,
             left_on=form.cleaned_data["left_on"],
@@ -193,7 +202,9 @@ def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:
         )
         messages.success(request, _("%(name)s is marked as left.") % {"name": worker.name})
         return redirect("ccus:workers-detail", uuid=worker.uuid)
-    return render(request, "ccus/accounts/worker_left.html", {"worker": worker, "form": form})
+    context = {"worker": worker, "form": form, "checklist": checklist, "undone": undone,
+               "confirming": confirming}  # fmt: skip
+    return render(request, "ccus/accounts/worker_left.html", context)
 
 
 def is_overdue(account: CcusAccount, policy_days: int) -> bool:

@@ -216,17 +216,3 @@ ID_PRINTED_ON = {
         "completion_email": _("The 技能者ID is in the registration-complete email from CCUS."),
     },
 }
-
-# Before a worker leaves (退職・移籍): the steps the vault keeps a dated record of.
-HANDOVER_STEPS = {
-    "email_moved": _(
-        "The registered email in CCUS was changed to the worker's own address, so the worker "
-        "can reset the password after leaving."
-    ),
-    "credentials_returned": _(
-        "The CCUS card and the login details (ID, password, security code) were handed back."
-    ),
-    "consent_withdrawn": _(
-        "The worker's consent for the firm to hold the credentials ended (withdrawal recorded)."
-    ),
-}

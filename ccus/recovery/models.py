@@ -81,6 +81,7 @@ class HandoverStep(models.Model):
     class Step(models.TextChoices):
         EMAIL_MOVED = "email_moved", _("Registered email moved to the worker's own address")
         CREDENTIALS_RETURNED = "credentials_returned", _("Card and login details handed back")
+        AFFILIATION_REMOVED = "affiliation_removed", _("Link to the firm removed in CCUS")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawal recorded")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -15,6 +15,7 @@ from ccus.accounts.models import CcusAccount, Worker
 from ccus.accounts.reveal import reveal_role, reveal_value
 from ccus.recovery import guide
 from ccus.recovery.forms import DoneForm, HandoverForm, RegistrationAnswerForm, StartForm
+from ccus.recovery.handover import handover_checklist
 from ccus.recovery.models import RecoveryCase
 from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
 from ccus.recovery.selectors import recovery_cases, recovery_summary
@@ -244,8 +245,9 @@ def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
         handover_record(worker=worker, actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("The step was recorded."))
         return redirect("ccus:workers-handover", uuid=worker.uuid)
-    done = {s.step: s for s in worker.handover_steps.select_related("recorded_by")}
-    steps = [(key, text, done.get(key)) for key, text in guide.HANDOVER_STEPS.items()]
+    checklist = handover_checklist(worker, with_notes=True)
     return render(
-        request, "ccus/recovery/handover.html", {"worker": worker, "steps": steps, "form": form}
+        request,
+        "ccus/recovery/handover.html",
+        {"worker": worker, "checklist": checklist, "form": form},
     )

@@ -63,7 +63,7 @@ def _request(name: str, worker, company, link=None, token=None) -> tuple[str, di
         "workers-reveal-get": (f"{w}reveal/", {}),
         "workers-confirm": ("/workers/confirm/", {"accounts": [str(worker.uuid)]}),
         "workers-confirm-get": ("/workers/confirm/", {}),
-        "workers-left-post": (f"{w}left/", {"left_on": "2026-11-01"}),
+        "workers-left-post": (f"{w}left/", {"left_on": "2026-11-01", "anyway": "1"}),
         "members": ("/firm/members/", {}),
         "policy": ("/firm/policy/", {}),
         "audit_log": ("/firm/audit/", {}),

@@ -122,7 +122,7 @@ def test_it_marks_many_accounts_confirmed_at_once(signed_in, organization, staff
 def test_it_marks_a_worker_left_and_lists_the_handover(signed_in, organization):
     worker = make_worker(organization)
     response = signed_in.post(
-        f"/workers/{worker.uuid}/left/", {"left_on": "2026-10-31"}, follow=True
+        f"/workers/{worker.uuid}/left/", {"left_on": "2026-10-31", "anyway": "1"}, follow=True
     )
     fresh = Worker.objects.get(pk=worker.pk)
     assert (fresh.status, str(fresh.left_on)) == ("left", "2026-10-31")
