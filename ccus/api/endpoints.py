@@ -134,7 +134,7 @@ def sites(request: HttpRequest):
 
 
 @api.get("/sites/{uuid}/roster", response={200: list[RosterRowOut], **NOT_FOUND},
-         summary="A site's roster of subcontractor workers")  # fmt: skip
+         summary="The subcontractor workers chosen for a site's roster")  # fmt: skip
 @paginate(LimitOffsetPagination)
 def site_roster(request: HttpRequest, uuid: UUID):
     api_read_record(request, "site_roster")
@@ -144,5 +144,7 @@ def site_roster(request: HttpRequest, uuid: UUID):
     return [
         {**_worker(w, shows_full_ids(v)), "subcontractor_uuid": v.engagement.uuid,
          "subcontractor": v.firm.name}
-        for v, w in roster(visible_subcontractors(site.organization, site=site))
+        for v, w in roster(
+            visible_subcontractors(site.organization, site=site), site, include_left=True
+        )
     ]  # fmt: skip

@@ -6,9 +6,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.models import Worker
 from ccus.accounts.text import normalize_digits
 from ccus.accounts.validators import SoftWarning
 from ccus.oversight.models import Engagement, Site
+from ccus.oversight.rollup import visible_subcontractors
 from vault.audit.services import audit_record
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
@@ -35,10 +37,16 @@ def _audit_both(action: str, engagement: Engagement, actor: User, request) -> No
         )
 
 
+def normalize_firm_code(text: str) -> str:
+    """Return a firm code as stored (`K7QX-2M9P`), however it was typed: widths, spaces, dashes."""
+    code = normalize_digits(text).upper()
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
 def find_subcontractor(*, code: str = "", email: str = "") -> Organization:
     """Find the firm to invite by its firm code, or by the email of its only owner."""
     if code:
-        firm = Organization.objects.filter(code=code.strip().upper()).first()
+        firm = Organization.objects.filter(code=normalize_firm_code(code)).first()
         if firm is None:
             message = _("No firm has this code. Check it with the firm.")
             raise ValidationError({"code": ValidationError(message, code="unknown_code")})
@@ -70,7 +78,21 @@ def engagement_invite(
             _("This firm is already invited or engaged."), code="open_engagement"
         ) from error
     _audit_both("engagement.invite", engagement, actor, request)
+    enqueue_invitation_emails(engagement)
     return engagement
+
+
+def enqueue_invitation_emails(engagement: Engagement) -> None:
+    """Queue one invitation email per owner of the subcontractor once the invitation is saved."""
+    from ccus.oversight.tasks import send_engagement_invitation
+
+    owners = Membership.objects.filter(
+        organization=engagement.subcontractor, role=Role.OWNER, user__is_active=True
+    ).values_list("user_id", flat=True)
+    for user_id in owners:
+        transaction.on_commit(
+            lambda uid=user_id: send_engagement_invitation.delay(engagement.id, uid)
+        )
 
 
 @transaction.atomic
@@ -136,3 +158,27 @@ def site_save(
     audit_record(action="site.save", actor=actor, organization=organization, target=site,
                  request=request)  # fmt: skip
     return site, site_code_warnings(site_code)
+
+
+@transaction.atomic
+def site_roster_change(
+    *, site: Site, worker_uuids: list, add: bool, actor: User, request: HttpRequest
+) -> int:
+    """Put workers on a site's roster or take them off; only workers the prime sees there."""
+    if add:
+        firms = [v.firm.id for v in visible_subcontractors(site.organization, site=site)]
+        workers = list(Worker.objects.filter(organization_id__in=firms, uuid__in=worker_uuids))
+        site.workers.add(*workers)
+    else:
+        workers = list(site.workers.filter(uuid__in=worker_uuids))
+        site.workers.remove(*workers)
+    if workers:
+        audit_record(
+            action="site.roster_add" if add else "site.roster_remove",
+            actor=actor,
+            organization=site.organization,
+            target=site,
+            request=request,
+            workers=len(workers),
+        )
+    return len(workers)

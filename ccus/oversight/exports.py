@@ -33,15 +33,20 @@ def rollup_table(rows: list[Visible]) -> tuple[list, list]:
     return header, table
 
 
+def _roster_row(v: Visible, w) -> list:
+    return [v.firm.name, w.name, w.name_kana,
+            (w.ccus_id or "") if shows_full_ids(v) else mask_ccus_id(w.ccus_id_last4),
+            w.get_status_display(), w.level or "", _date(w.card_expires_on),
+            _date(w.last_confirmed_at)]  # fmt: skip
+
+
 def roster_table(rows) -> tuple[list, list]:
     """Return the header and rows of a site's worker roster (作業員名簿 items the vault has)."""
     header = [_("Subcontractor"), _("Name"), _("Name (kana)"), _("Worker ID"), _("Status"),
               _("Level"), _("Card expires"), _("Last confirmed")]  # fmt: skip
-    table = [
-        [v.firm.name, w.name, w.name_kana,
-         (w.ccus_id or "") if shows_full_ids(v) else mask_ccus_id(w.ccus_id_last4),
-         w.get_status_display(), w.level or "", _date(w.card_expires_on),
-         _date(w.last_confirmed_at)]
-        for v, w in rows
-    ]  # fmt: skip
-    return header, table
+    return header, [_roster_row(v, w) for v, w in rows]
+
+
+def roster_rows(rows) -> list[tuple]:
+    """Return each (subcontractor, worker) as the worker's UUID and its roster cells."""
+    return [(w.uuid, _roster_row(v, w)) for v, w in rows]

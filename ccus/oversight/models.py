@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.models import Worker
 from ccus.mail.models import SendState
 from vault.firms.models import Organization, TenantQuerySet
 
@@ -72,6 +73,8 @@ class Site(models.Model):
     address = models.CharField(_("site address"), max_length=300, blank=True)
     site_code = models.CharField(_("現場ID"), max_length=40, blank=True)
     engagements = models.ManyToManyField(Engagement, blank=True, related_name="sites")
+    # The subcontractors' workers chosen for this site's roster (作業員名簿).
+    workers = models.ManyToManyField(Worker, blank=True, related_name="sites")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
@@ -160,6 +161,16 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+# What the readiness score averages, in the order readiness_score counts it; its legend.
+READINESS_PARTS = [
+    _("The business account is confirmed and its registration has not expired (100 or 0)."),
+    _("Workers whose CCUS ID is saved."),
+    _("Workers confirmed within the firm's confirmation period."),
+    _("Workers whose CCUS card has not expired."),
+    _("Workers whose registered email is saved."),
+]
+
+
 def readiness_score(stats: dict) -> int:
     """Score 0–100: business account confirmed, IDs, confirmations, valid cards, emails."""
     workers = stats["workers"]
@@ -211,12 +222,27 @@ def drill_down_workers(visible: Visible):
     return workers.order_by("name_kana", "name", "id")
 
 
-def roster(visible: list[Visible]) -> list[tuple[Visible, Worker]]:
-    """Return (subcontractor, worker) for a site's roster, in two queries at most."""
+def _site_workers(visible: list[Visible], chosen: Q, include_left: bool) -> list[tuple]:
+    """Return (subcontractor, worker) of the visible firms' workers matching chosen, sorted."""
     by_firm = {v.firm.id: v for v in visible}
     rows = []
     for full_ids in (True, False):
         ids = [v.firm.id for v in visible if shows_full_ids(v) == full_ids]
         if ids:
-            rows += [(by_firm[w.organization_id], w) for w in _workers_of(ids, full_ids)]
+            workers = _workers_of(ids, full_ids).filter(chosen)
+            if not include_left:
+                workers = workers.filter(status=WorkerStatus.ACTIVE)
+            rows += [(by_firm[w.organization_id], w) for w in workers]
     return sorted(rows, key=lambda row: (row[0].firm.name, row[1].name_kana, row[1].name))
+
+
+def roster(visible: list[Visible], site: Site, *, include_left: bool = False) -> list[tuple]:
+    """Return (subcontractor, worker) chosen for the site's roster, in two queries at most."""
+    return _site_workers(visible, Q(sites=site), include_left)
+
+
+def roster_candidates(
+    visible: list[Visible], site: Site, *, include_left: bool = False
+) -> list[tuple]:
+    """Return (subcontractor, worker) of the site's subcontractors not on its roster yet."""
+    return _site_workers(visible, ~Q(sites=site), include_left)

@@ -45,3 +45,13 @@ def sweep_oversight_digests() -> int:
         digest_ids = stale_weekly(**stale_cutoffs())
         enqueue_weekly(digest_ids)
     return len(digest_ids)
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5, acks_late=True
+)
+def send_engagement_invitation(engagement_id: int, user_id: int) -> bool:
+    """Email one owner of a subcontractor the invitation of a prime contractor."""
+    from ccus.oversight.invitations import send_invitation_email
+
+    return send_invitation_email(engagement_id, user_id)

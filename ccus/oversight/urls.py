@@ -12,5 +12,10 @@ urlpatterns = [
     path("oversight/sites/", views.sites_view, name="sites"),
     path("oversight/sites/<uuid:uuid>/", views.sites_view, name="site"),
     path("oversight/sites/<uuid:uuid>/roster/", views.site_roster_view, name="site-roster"),
+    path(
+        "oversight/sites/<uuid:uuid>/roster/change/",
+        views.site_roster_change_view,
+        name="site-roster-change",
+    ),
     path("oversight/<uuid:uuid>/", views.oversight_detail_view, name="oversight-detail"),
 ]

@@ -1,5 +1,7 @@
 """The prime contractor's oversight view, engagements on both sides, and sites."""
 
+import uuid as uuid_module
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,17 +18,20 @@ from ccus.oversight.engagements import (
     engagement_end,
     engagement_invite,
     find_subcontractor,
+    site_roster_change,
     site_save,
 )
-from ccus.oversight.exports import rollup_table, roster_table
+from ccus.oversight.exports import rollup_table, roster_rows, roster_table
 from ccus.oversight.history import readiness_history, week_label
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.rollup import (
+    READINESS_PARTS,
     SORT_KEYS,
     drill_down_workers,
     find_visible,
     readiness_rollup,
     roster,
+    roster_candidates,
     shows_full_ids,
     visible_subcontractors,
 )
@@ -38,7 +43,12 @@ from vault.spreadsheets import table_response
 
 
 class InviteForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Firm code"), required=False, max_length=20)
+    code = forms.CharField(
+        label=gettext_lazy("Firm code"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("Spaces, hyphens and full-width letters are fine."),
+    )
     email = forms.EmailField(label=gettext_lazy("Or the email of its owner"), required=False)
 
     def clean(self) -> dict:
@@ -169,6 +179,7 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
             rows, reverse("ccus:oversight"), readiness_history(organization, rows)
         ),
         "headers": headers(),
+        "readiness_parts": READINESS_PARTS,
         "sort": sort,
         "site": site,
         "sites": organization.sites.all(),
@@ -195,16 +206,54 @@ def oversight_detail_view(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def site_roster_view(request: HttpRequest, uuid) -> HttpResponse:
-    """A site's roster of subcontractor workers, to print or download as CSV or Excel."""
+    """A site's roster of the workers chosen for it, to print or download as CSV or Excel."""
     membership = require_membership(request)
     site = get_object_or_404(Site, organization=membership.organization, uuid=uuid)
-    rows = roster(visible_subcontractors(membership.organization, site=site))
-    header, table = roster_table(rows)
+    include_left = request.GET.get("left") == "1"
+    visible = visible_subcontractors(membership.organization, site=site)
+    chosen = roster(visible, site, include_left=include_left)
+    header, table = roster_table(chosen)
     if request.GET.get("format") in ("csv", "xlsx"):
         name = f"roster-{timezone.localdate():%Y%m%d}"
         return table_response(request.GET["format"], header, table, name, site.name)
-    return render(request, "ccus/oversight/site_roster.html", {"site": site, "header": header,
-                                                     "table": table})  # fmt: skip
+    can_edit = membership.has_role(Role.ADMIN)
+    candidates = roster_candidates(visible, site, include_left=include_left) if can_edit else []
+    rows = [
+        (worker, list(zip(header, cells, strict=True))) for worker, cells in roster_rows(chosen)
+    ]
+    context = {"site": site, "header": header, "rows": rows,
+               "include_left": include_left, "can_edit": can_edit,
+               "candidates": roster_rows(candidates)}  # fmt: skip
+    return render(request, "ccus/oversight/site_roster.html", context)
+
+
+@require_POST
+def site_roster_change_view(request: HttpRequest, uuid) -> HttpResponse:
+    """Put the chosen workers on the site's roster, or take one off."""
+    membership = require_membership(request, Role.ADMIN)
+    site = get_object_or_404(Site, organization=membership.organization, uuid=uuid)
+    add = request.POST.get("action") == "add"
+    count = site_roster_change(site=site, worker_uuids=_uuids(request.POST.getlist("workers")),
+                               add=add, actor=request.user, request=request)  # fmt: skip
+    if not count:
+        messages.warning(request, _("Choose the workers to put on the roster."))
+    elif add:
+        messages.success(request, _("Added %(count)d workers to the roster.") % {"count": count})
+    else:
+        messages.success(request, _("Took %(count)d workers off the roster.") % {"count": count})
+    left = "?left=1" if request.POST.get("left") == "1" else ""
+    return redirect(reverse("ccus:site-roster", args=[site.uuid]) + left)
+
+
+def _uuids(values: list[str]) -> list[uuid_module.UUID]:
+    """Return the valid UUIDs among the posted values (a tampered value is ignored)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid_module.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 def sites_view(request: HttpRequest, uuid=None) -> HttpResponse:

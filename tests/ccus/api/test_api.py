@@ -36,6 +36,7 @@ def setting(prime, organization):
     engagement = _engage(prime, organization, sharing=Engagement.Sharing.IDS)
     site = Site.objects.create(organization=prime, name="梅田現場", site_code="12345678901234")
     site.engagements.add(engagement)
+    site.workers.add(worker)
     _token, text = api_token_issue(organization=prime, name="入退場", actor=None, request=None)
     _other, other_text = api_token_issue(
         organization=make_organization("よその元請"), name="x", actor=None, request=None

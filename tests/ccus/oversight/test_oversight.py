@@ -236,6 +236,7 @@ def test_it_exports_a_site_roster_as_excel_with_ids_only_where_shared(client, pr
     hidden = engage(prime, masked, prime.owner, masked.owner)
     site = Site.objects.create(organization=prime, name="駅前ビル新築")
     site.engagements.set([shared, hidden])
+    site.workers.set(Worker.objects.all())
     sign_in(client, prime.owner)
     response = client.get(f"/oversight/sites/{site.uuid}/roster/?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
