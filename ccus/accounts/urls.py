@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ccus.accounts import reveal, search, views
+from ccus.accounts import fee_views, reveal, search, views
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
 
@@ -23,6 +23,11 @@ def account_urls(model) -> list:
 urlpatterns = [
     *account_urls(Worker),
     *account_urls(Company),
-    path("workers/<uuid:uuid>/left/", views.worker_left_view, name="workers-left"),
     path("search/", search.quick_search_view, name="search"),
+    path("companies/<uuid:uuid>/fees/", fee_views.fees_view, name="companies-fees"),
+    path(
+        "companies/<uuid:uuid>/fees/<uuid:fee_uuid>/",
+        fee_views.fee_action_view,
+        name="companies-fee-action",
+    ),
 ]

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ccus.accounts.filters import FILTER_LABELS
-from ccus.accounts.forms import DATE_WIDGET, account_form_class
+from ccus.accounts.forms import account_form_class
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import CcusAccount, Worker, WorkerStatus
 from ccus.accounts.paging import FigurePaginator
@@ -24,21 +22,13 @@ from ccus.accounts.services import (
     account_create,
     account_update,
     accounts_confirm,
-    worker_mark_left,
 )
 from ccus.accounts.versions import accounts_version
-from ccus.recovery.handover import handover_checklist
 from vault.crypto.fields import encrypted_fields, read_value
 from vault.firms.models import Role
 from vault.firms.permissions import get_for_role, require_membership
 
 PAGE_SIZE = 50
-
-
-class LeftForm(forms.Form):
-    left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
-    # Set by the button that confirms leaving with handover steps still undone.
-    anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpResponse:
@@ -98,8 +88,6 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "can_edit": membership.has_role(Role.STAFF),
         "overdue": is_overdue(account, account.organization.confirmation_policy_days),
     }
-    if model is Worker and account.status == WorkerStatus.LEFT:
-        context["checklist"] = handover_checklist(account)
     return render(request, "ccus/accounts/detail.html", context)
 
 
@@ -183,28 +171,6 @@ def account_confirm_view(request: HttpRequest, model: type[CcusAccount]) -> Http
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)
     return redirect(f"ccus:{KIND[model]}")
-
-
-def worker_left_view(request: HttpRequest, uuid) -> HttpResponse:
-    """Mark a worker as left (退職), keeping the account; warn of handover steps not done."""
-    worker = get_for_role(request, Worker.objects.all(), Role.STAFF, uuid=uuid)
-    form = LeftForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    checklist = handover_checklist(worker)
-    undone = [item for item in checklist if item.done is None]
-    posted = request.method == "POST" and form.is_valid()
-    confirming = posted and bool(undone) and not form.cleaned_data["anyway"]
-    if posted and not confirming:
-        worker_mark_left(
-            worker=worker,
-            left_on=form.cleaned_data["left_on"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("%(name)s is marked as left.") % {"name": worker.name})
-        return redirect("ccus:workers-detail", uuid=worker.uuid)
-    context = {"worker": worker, "form": form, "checklist": checklist, "undone": undone,
-               "confirming": confirming}  # fmt: skip
-    return render(request, "ccus/accounts/worker_left.html", context)
 
 
 def is_overdue(account: CcusAccount, policy_days: int) -> bool:

@@ -57,6 +57,12 @@ class HandoverForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
 
 
+class LeftForm(forms.Form):
+    left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
+    # Set by the button that confirms leaving with handover steps still undone.
+    anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class RegistrationAnswerForm(forms.Form):
     """The person's answer to 「新規登録は完了していますか」 when the vault cannot tell."""
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
-from ccus.recovery import views
+from ccus.recovery import handover_views, views
 
 
 def account_recovery_urls(model) -> list:
@@ -24,7 +24,12 @@ def account_recovery_urls(model) -> list:
 urlpatterns = [
     *account_recovery_urls(Worker),
     *account_recovery_urls(Company),
-    path("workers/<uuid:uuid>/handover/", views.worker_handover_view, name="workers-handover"),
+    path("workers/<uuid:uuid>/left/", handover_views.worker_left_view, name="workers-left"),
+    path(
+        "workers/<uuid:uuid>/handover/",
+        handover_views.worker_handover_view,
+        name="workers-handover",
+    ),
     path("recovery/", views.recovery_log_view, name="recovery-log"),
     path("recovery/<uuid:uuid>/", views.recovery_case_view, name="recovery-case"),
     path("recovery/<uuid:uuid>/show/", views.recovery_reveal_view, name="recovery-reveal"),

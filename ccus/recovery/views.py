@@ -11,16 +11,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ccus.accounts.kinds import KIND, kind_of
-from ccus.accounts.models import CcusAccount, Worker
+from ccus.accounts.models import CcusAccount
 from ccus.accounts.reveal import reveal_role, reveal_value
 from ccus.recovery import guide
-from ccus.recovery.forms import DoneForm, HandoverForm, RegistrationAnswerForm, StartForm
-from ccus.recovery.handover import handover_checklist
+from ccus.recovery.forms import (
+    DoneForm,
+    RegistrationAnswerForm,
+    StartForm,
+)
 from ccus.recovery.models import RecoveryCase
 from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
 from ccus.recovery.selectors import recovery_cases, recovery_summary
 from ccus.recovery.services import (
-    handover_record,
     recovery_answer,
     recovery_complete,
     recovery_start,
@@ -235,19 +237,3 @@ def recovery_log_view(request: HttpRequest) -> HttpResponse:
         "summary": recovery_summary(organization),
     }
     return render(request, "ccus/recovery/log.html", context)
-
-
-def worker_handover_view(request: HttpRequest, uuid) -> HttpResponse:
-    """The before-leaving checklist (退職・移籍), each step kept with its date."""
-    worker = get_for_role(request, Worker.objects.all(), Role.STAFF, uuid=uuid)
-    form = HandoverForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        handover_record(worker=worker, actor=request.user, request=request, **form.cleaned_data)
-        messages.success(request, _("The step was recorded."))
-        return redirect("ccus:workers-handover", uuid=worker.uuid)
-    checklist = handover_checklist(worker, with_notes=True)
-    return render(
-        request,
-        "ccus/recovery/handover.html",
-        {"worker": worker, "checklist": checklist, "form": form},
-    )
