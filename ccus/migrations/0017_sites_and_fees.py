@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0015_blind_index_new_key'),
+        ('ccus', '0016_recovery_abandoned'),
     ]
 
     operations = [
