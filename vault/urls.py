@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from vault.audit import views as audit_log
 from vault.auth import passkeys
 from vault.auth import views as vault_auth
+from vault.favicon import favicon
 from vault.firms import views as firm_views
 from vault.health import live, ready
 from vault.ops.metrics import metrics
@@ -24,6 +25,7 @@ urlpatterns = [
     path("healthz/live", live, name="healthz-live"),
     path("healthz/ready", ready, name="healthz-ready"),
     path("metrics", metrics, name="metrics"),
+    path("favicon.ico", favicon, name="favicon"),
     path("login/", vault_auth.login_view, name="login"),
     path("logout/", vault_auth.logout_view, name="logout"),
     path("account/two-factor/setup/", vault_auth.two_factor_setup, name="two_factor_setup"),

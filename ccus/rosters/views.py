@@ -75,7 +75,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a roster; nothing is written until the preview is confirmed."""
     membership = require_membership(request, Role.STAFF)
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind") or "worker"},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

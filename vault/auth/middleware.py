@@ -51,7 +51,7 @@ class RequireTwoFactorMiddleware:
     """Send staff, owners and admins to set up or enter their second factor before anything else."""
 
     EXEMPT = ("two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz",
-              "healthz-live", "healthz-ready", "metrics")  # fmt: skip
+              "healthz-live", "healthz-ready", "metrics", "favicon")  # fmt: skip
     # Verifying with a passkey happens before the user is verified; registering does not.
     EXEMPT_PREFIXES = ("/webauthn/authentication/", "/webauthn/jsi18n/")
 
