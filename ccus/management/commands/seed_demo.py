@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: create a demo firm with realistic accounts and print its logins."""
+"""`manage.py seed_demo`: create a demo firm, its prime contractor and their logins."""
 
 import datetime
 import secrets
@@ -11,16 +11,22 @@ from django.utils import timezone
 
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.services import company_create, worker_create
+from ccus.oversight.engagements import engagement_answer, engagement_invite, site_save
+from ccus.oversight.models import Engagement
 from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 
 DEMO_FIRM = "デモ建設株式会社"
+PRIME_FIRM = "デモ元請建設株式会社"
+DEMO_SITE = "デモ駅前ビル新築工事"
+# email, name, firm, role, who they are
 PEOPLE = [
-    ("operator@demo.example.jp", "運用 管理者", None),
-    ("owner@demo.example.jp", "山田 花子", Role.OWNER),
-    ("admin@demo.example.jp", "佐藤 一郎", Role.ADMIN),
-    ("staff@demo.example.jp", "鈴木 次郎", Role.STAFF),
-    ("viewer@demo.example.jp", "高橋 三郎", Role.VIEWER),
+    ("operator@demo.example.jp", "運用 管理者", None, None, "operator of the service"),
+    ("owner@demo.example.jp", "山田 花子", DEMO_FIRM, Role.OWNER, "subcontractor"),
+    ("admin@demo.example.jp", "佐藤 一郎", DEMO_FIRM, Role.ADMIN, "subcontractor"),
+    ("staff@demo.example.jp", "鈴木 次郎", DEMO_FIRM, Role.STAFF, "subcontractor"),
+    ("viewer@demo.example.jp", "高橋 三郎", DEMO_FIRM, Role.VIEWER, "subcontractor"),
+    ("prime@demo.example.jp", "木村 元", PRIME_FIRM, Role.OWNER, "prime contractor"),
 ]
 # name, kana, email, months until card expiry, days since confirmed, level
 WORKERS = [
@@ -64,19 +70,40 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _create(self) -> str:
-        organization = Organization.objects.create(name=DEMO_FIRM)
+        firms = {name: Organization.objects.create(name=name) for name in (DEMO_FIRM, PRIME_FIRM)}
         lines = ["http://127.0.0.1:8000/  (the Django admin, for the superuser: /admin/)"]
-        for email, name, role in PEOPLE:
+        users = {}
+        for email, name, firm, role, who in PEOPLE:
             password = secrets.token_urlsafe(12)
             if role is None:
                 user = User.objects.create_superuser(email, password, full_name=name)
+                lines.append(f"{email}  {password}  superuser, {who}")
             else:
                 user = User.objects.create_user(email, password, full_name=name)
-                Membership.objects.create(user=user, organization=organization, role=role)
-            lines.append(f"{email}  {password}  ({role or 'superuser'})")
-        company = self._companies(organization)
-        self._workers(organization, company)
+                Membership.objects.create(user=user, organization=firms[firm], role=role)
+                lines.append(f"{email}  {password}  {role} of {firm} ({who})")
+            users[email] = user
+        company = self._companies(firms[DEMO_FIRM])
+        self._workers(firms[DEMO_FIRM], company)
+        self._engagement(
+            firms[PRIME_FIRM], firms[DEMO_FIRM],
+            users["prime@demo.example.jp"], users["owner@demo.example.jp"],
+        )  # fmt: skip
         return "\n".join(lines) + "\n"
+
+    def _engagement(self, prime, subcontractor, prime_owner, subcontractor_owner) -> None:
+        """The prime looks over the demo firm, which shares its status and full IDs, on a site."""
+        engagement = engagement_invite(
+            prime=prime, subcontractor=subcontractor, actor=prime_owner, request=None
+        )
+        engagement_answer(
+            engagement=engagement, accept=True, sharing=Engagement.Sharing.IDS, pass_up=False,
+            actor=subcontractor_owner, request=None,
+        )  # fmt: skip
+        site_save(
+            organization=prime, actor=prime_owner, request=None, name=DEMO_SITE,
+            address="東京都港区芝浦1-1-1", engagements=[engagement],
+        )  # fmt: skip
 
     def _companies(self, organization: Organization) -> Company:
         own = company_create(
