@@ -8,9 +8,14 @@ _FIELD = re.compile(r'^(msgctxt|msgid|msgstr|msgstr\[0\]|msgid_plural|msgstr\[\d
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES"
 
 
-def _po_entries() -> dict[tuple[str, str], str]:
+def _po_entries() -> dict[tuple[str | None, str], str]:
     """Return (msgctxt, msgid) -> msgstr (first plural form) of the .po file."""
     entries, key, current = {}, None, {}
+
+    def add(current: dict) -> None:
+        entry = (current.get("msgctxt"), current.get("msgid", ""))
+        entries[entry] = current.get("msgstr", current.get("msgstr[0]"))
+
     for line in (CATALOGUE / "django.po").read_text().splitlines():
         match = _FIELD.match(line)
         if match:
@@ -19,16 +24,12 @@ def _po_entries() -> dict[tuple[str, str], str]:
         elif line.startswith('"') and key:
             current[key] += line[1:-1]
         elif not line.strip() and current:
-            entries[_key(current)] = current.get("msgstr", current.get("msgstr[0]"))
+            add(current)
             current, key = {}, None
     if current:
-        entries[_key(current)] = current.get("msgstr", current.get("msgstr[0]"))
-    entries.pop(("", ""), None)
+        add(current)
+    entries.pop((None, ""), None)
     return entries
-
-
-def _key(entry: dict) -> tuple[str, str]:
-    return entry.get("msgctxt", ""), entry.get("msgid", "")
 
 
 def _text(escaped: str) -> str:
@@ -44,6 +45,8 @@ def test_it_ships_a_compiled_catalogue_matching_the_source():
     with (CATALOGUE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     for (context, msgid), msgstr in _po_entries().items():
-        text = _text(msgid)
-        shipped = compiled.pgettext(_text(context), text) if context else compiled.gettext(text)
-        assert shipped == _text(msgstr), (context, msgid)
+        text, expected = _text(msgid), _text(msgstr)
+        if context is None:
+            assert compiled.gettext(text) == expected, msgid
+        else:
+            assert compiled.pgettext(_text(context), text) == expected, (context, msgid)

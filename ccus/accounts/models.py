@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vault.crypto.blind_index import MAX_LENGTH as INDEX_LENGTH
 from vault.crypto.fields import (
@@ -133,8 +134,8 @@ class ManagerIdFee(models.Model):
 
 
 class WorkerStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    LEFT = "left", _("Left")
+    ACTIVE = "active", pgettext_lazy("worker status", "Active")
+    LEFT = "left", pgettext_lazy("worker status", "Left")
 
 
 class Worker(CcusAccount):

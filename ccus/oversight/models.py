@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ccus.accounts.models import Worker
 from ccus.mail.models import SendState
@@ -16,7 +17,7 @@ class Engagement(models.Model):
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("engagement status", "Active")
         REFUSED = "refused", _("Refused")
         ENDED = "ended", _("Ended")
 
@@ -61,7 +62,8 @@ class Engagement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prime} → {self.subcontractor} ({self.get_status_display()})"
+        # No status here: this name is kept in the audit log, in the language of the moment.
+        return f"{self.prime} → {self.subcontractor}"
 
 
 class Site(models.Model):

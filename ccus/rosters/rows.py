@@ -3,7 +3,9 @@
 import re
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from ccus.accounts.lookup import accounts_by_id
 from ccus.accounts.models import Company, Worker
@@ -46,6 +48,26 @@ FIELDS_BY_KIND = {
                 "address", "phone", "registration_expires_on"],
 }  # fmt: skip
 MODELS = {"worker": Worker, "company": Company}
+# What importing a row would do, as the preview says it.
+ACTION_LABELS = {
+    "new": pgettext_lazy("import row", "New"),
+    "update": pgettext_lazy("import row", "Update"),
+    "unchanged": pgettext_lazy("import row", "Unchanged"),
+    "duplicate": pgettext_lazy("import row", "Duplicate in the file"),
+    "error": pgettext_lazy("import row", "Error"),
+}
+
+
+def field_choices(kind: str) -> list[tuple[str, str]]:
+    """Return (field, label) of what a column of a roster of this kind can be imported as."""
+    model = MODELS[kind]
+    return [
+        (name, str(_("Business ID of the employer")) if name == "company_ccus_id"
+         else capfirst(model._meta.get_field(name).verbose_name))
+        for name in FIELDS_BY_KIND[kind]
+    ]  # fmt: skip
+
+
 _HEADING_NOISE = re.compile(r"[\s()\[\]{}<>【】「」『』〔〕〈〉《》・.:：*＊※]+")
 
 
@@ -84,6 +106,11 @@ class RowResult:
     candidate: str | None = None  # a 14-digit ID the person may accept for this row
     action: str = "new"  # new | update | unchanged | duplicate | error
     existing_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Say what importing this row would do."""
+        return str(ACTION_LABELS[self.action])
 
 
 def check_rows(

@@ -26,7 +26,7 @@ from ccus.rosters.jobs import (
     offered_ids,
 )
 from ccus.rosters.models import ImportJob
-from ccus.rosters.rows import FIELDS_BY_KIND
+from ccus.rosters.rows import ACTION_LABELS, FIELDS_BY_KIND, field_choices
 from ccus.rosters.tasks import run_roster_import
 from vault.audit.services import audit_record
 from vault.auth.reauth import reauth_redirect, recently_reauthenticated
@@ -124,7 +124,8 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
         "shown": shown,
         "counts": counts,
         "unknown": unknown,
-        "field_choices": FIELDS_BY_KIND[job.kind],
+        "field_choices": field_choices(job.kind),
+        "labels": ACTION_LABELS,
         "offered": sum(1 for r in results if r.candidate),
     }
     return render(request, "ccus/rosters/preview.html", context)

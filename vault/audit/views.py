@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vault.audit.labels import action_choices, action_label, field_label
 from vault.audit.models import AuditEvent
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
@@ -16,7 +17,7 @@ from vault.spreadsheets import csv_response
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=gettext_lazy("Action"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     actor = forms.CharField(label=gettext_lazy("Who (email)"), required=False)
     record = forms.CharField(label=gettext_lazy("Record name"), required=False)
     since = forms.DateField(
@@ -26,12 +27,19 @@ class AuditFilterForm(forms.Form):
         label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        recorded = AuditEvent.objects.filter(organization=organization).order_by()
+        everything = [("", _("All actions"))]
+        actions = recorded.values_list("action", flat=True).distinct()
+        self.fields["action"].choices = everything + action_choices(actions)
+
 
 def filtered_events(organization, data: dict) -> QuerySet[AuditEvent]:
     """Return the firm's audit events narrowed by the filter form's cleaned data."""
     events = AuditEvent.objects.filter(organization=organization).select_related("actor")
     if data.get("action"):
-        events = events.filter(action__icontains=data["action"])
+        events = events.filter(action=data["action"])
     if data.get("actor"):
         events = events.filter(actor__email__icontains=data["actor"])
     if data.get("record"):
@@ -49,9 +57,9 @@ def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
         [
             timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             event.actor.email if event.actor else "",
-            event.action,
+            action_label(event.action),
             event.target_label,
-            event.field,
+            field_label(event.target_type, event.field),
             event.ip_address or "",
         ]
         for event in events.iterator()
@@ -63,12 +71,15 @@ def _csv_response(events: QuerySet[AuditEvent]) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Show who revealed or changed what, for owners and admins."""
     membership = require_membership(request, Role.ADMIN)
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, organization=membership.organization)
     data = form.cleaned_data if form.is_valid() else {}
     events = filtered_events(membership.organization, data)
     if request.GET.get("format") == "csv":
         return _csv_response(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.action_text = action_label(event.action)
+        event.field_text = field_label(event.target_type, event.field)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

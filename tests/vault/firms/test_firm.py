@@ -87,12 +87,12 @@ def test_it_exports_the_audit_log_as_excel_friendly_csv(client, owner, organizat
     worker = make_secret_worker(organization)
     sign_in(client, owner)
     client.post(f"/workers/{worker.uuid}/reveal/", {"field": "password"})
-    response = client.get("/firm/audit/?format=csv&action=reveal")
+    response = client.get("/firm/audit/?format=csv&action=secret.reveal")
     body = response.content.decode("utf-8")
     assert response["Content-Type"].startswith("text/csv")
     assert body.startswith("\ufeff")
     rows = body.strip().splitlines()
-    assert len(rows) == 2 and "secret.reveal" in rows[1] and "password" in rows[1]
+    assert len(rows) == 2 and "秘密の値を表示" in rows[1] and "パスワード" in rows[1]
     assert leaked(body) == []
 
 
