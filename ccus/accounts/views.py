@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,7 +49,7 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "title": model._meta.verbose_name_plural,
+        "title": capfirst(model._meta.verbose_name_plural),
         "kind": KIND[model],
         "page": page,
         "params": params,

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from ccus.accounts.filters import FILTER_LABELS, dashboard_counts
 from ccus.accounts.kinds import KIND
@@ -48,7 +49,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         f"history:{when}": lambda: health_history(organization),
     })  # fmt: skip
     sections = [
-        (model._meta.verbose_name_plural, KIND[model], figures[f"counts:{KIND[model]}:{when}"])
+        (
+            capfirst(model._meta.verbose_name_plural),
+            KIND[model],
+            figures[f"counts:{KIND[model]}:{when}"],
+        )
         for model in models
     ]
     invitations = Engagement.objects.filter(

@@ -83,6 +83,9 @@ TEXT_NODES = """() => {
   }
   return texts;
 }"""
+HEADINGS = (
+    "() => [...document.querySelectorAll('h1, h2, legend, th, title')].map(h => h.textContent)"
+)
 PER_ROUTE = 2  # a second example of a page may show other states (a worker who left...)
 
 
@@ -95,6 +98,12 @@ def codes_in(texts: list[str]) -> list[str]:
     """Return the internal codes found in a page's visible texts."""
     lone = [text for text in texts if LONE_WORD.fullmatch(text)]
     return lone + [code for text in texts for code in CODE.findall(NOT_WORDS.sub(" ", text))]
+
+
+def lower_case_headings(headings: list[str]) -> list[str]:
+    """Return the English headings that do not start with a capital letter."""
+    return [f"heading: {text.strip()}" for text in headings
+            if text.strip()[:1].isascii() and text.strip()[:1].islower()]  # fmt: skip
 
 
 def _routes(resolver=None, prefix: str = "", namespace: str = ""):
@@ -142,6 +151,8 @@ def _walk(page, base: str, language: str, user, seen: dict, found: dict) -> None
         response = page.goto(base + url)
         assert response.status < 400, f"{url} answered {response.status}"
         codes = codes_in(page.evaluate(TEXT_NODES))
+        if language == "en":
+            codes += lower_case_headings(page.evaluate(HEADINGS))
         if codes:
             found[f"{language} {user.email} {url}"] = codes
             shot = SCREENSHOTS / f"codes-{language}-{name.replace(':', '-')}.png"
@@ -193,6 +204,8 @@ def test_it_shows_no_internal_code_on_any_page_in_either_language(
                                    "url": live_server.url}])  # fmt: skip
         page.goto("/login/")
         codes = codes_in(page.evaluate(TEXT_NODES))
+        if language == "en":
+            codes += lower_case_headings(page.evaluate(HEADINGS))
         if codes:
             found[f"{language} /login/"] = codes
         for user in (owner, prime_owner):
