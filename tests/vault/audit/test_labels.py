@@ -105,3 +105,23 @@ def test_it_keeps_no_translated_status_in_the_name_of_an_engagement_event(organi
     labels = set(AuditEvent.objects.filter(target_type="engagement").values_list(
         "target_label", flat=True))  # fmt: skip
     assert labels == {f"元請建設 → {organization.name}"}
+
+
+@pytest.mark.django_db
+def test_it_drops_the_status_word_kept_in_older_engagement_events(organization):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("ccus.migrations.0016_words_engagement_audit_names")
+    old = audit_record(action="engagement.accept", organization=organization)
+    AuditEvent.objects.filter(pk=old.pk).update(
+        target_type="engagement", target_label="元請建設 (株) → 協力建設 (在籍)"
+    )
+    worker = audit_record(action="worker.create", organization=organization)
+    AuditEvent.objects.filter(pk=worker.pk).update(
+        target_type="worker", target_label="山田 (一人親方)"
+    )
+    migration.drop_status_from_engagement_names(apps, None)
+    assert AuditEvent.objects.get(pk=old.pk).target_label == "元請建設 (株) → 協力建設"
+    assert AuditEvent.objects.get(pk=worker.pk).target_label == "山田 (一人親方)"
