@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -105,7 +106,7 @@ def account_reveal(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "account": account,
         "kind": KIND[model],
         "field": field_name,
-        "label": fields[field_name].verbose_name,
+        "label": capfirst(fields[field_name].verbose_name),
         "value": value,
     }
     template = "reveal_value.html" if fragment else "reveal.html"

@@ -166,6 +166,26 @@ def _walk(page, base: str, language: str, user, seen: dict, found: dict) -> None
             queue.append(link.path + (f"?{link.query}" if link.query else ""))
 
 
+def _check(page, language: str, place: str, found: dict) -> None:
+    codes = codes_in(page.evaluate(TEXT_NODES))
+    if language == "en":
+        codes += lower_case_headings(page.evaluate(HEADINGS))
+    if codes:
+        found[f"{language} {place}"] = codes
+
+
+def _reveal_pages(page, language: str, found: dict) -> None:
+    """Check the page a reveal answers with (a POST, so the walk does not reach it)."""
+    from ccus.accounts.models import Worker
+
+    worker = Worker.objects.filter(status="active").order_by("name_kana").first()
+    for field in ("birth_date", "security_code"):
+        page.goto(f"/workers/{worker.uuid}/")
+        page.locator(f"form:has(input[name=field][value={field}]) button").click()
+        page.wait_for_selector("#revealed-value")
+        _check(page, language, f"reveal of {field}", found)
+
+
 def _sign_in(page, live_server, user, language: str) -> None:
     hand_session_to_browser(page, live_server, user)
     page.context.add_cookies([{"name": "django_language", "value": language,
@@ -212,6 +232,8 @@ def test_it_shows_no_internal_code_on_any_page_in_either_language(
             _sign_in(page, live_server, user, language)
             _walk(page, live_server.url, language, user, seen, found)
         _sign_in(page, live_server, owner, language)
+        _reveal_pages(page, language, found)
+        screenshot(f"words-reveal-{language}")
         _show(page, screenshot, language)
     report = "\n".join(f"{page}: {' '.join(sorted(set(codes)))}" for page, codes in found.items())
     assert not found, f"internal codes on screen:\n{report}"
