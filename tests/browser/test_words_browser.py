@@ -86,6 +86,8 @@ TEXT_NODES = """() => {
 HEADINGS = (
     "() => [...document.querySelectorAll('h1, h2, legend, th, title')].map(h => h.textContent)"
 )
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 PER_ROUTE = 2  # a second example of a page may show other states (a worker who left...)
 
 
@@ -206,8 +208,12 @@ def _show(page, screenshot, language: str) -> None:
         ("engagements", "/engagements/"),
         ("handover", f"/workers/{leaver.uuid}/handover/"),
     ]:
+        page.set_viewport_size(DESKTOP)
         page.goto(url)
         screenshot(f"words-{name}-{language}")
+        page.set_viewport_size(PHONE)
+        screenshot(f"words-{name}-{language}-phone")
+    page.set_viewport_size(DESKTOP)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -218,6 +224,7 @@ def test_it_shows_no_internal_code_on_any_page_in_either_language(
     owner, prime_owner = busy_demo()
     seen: dict = {}
     found: dict = {}
+    page.set_viewport_size(DESKTOP)
     for language in ("ja", "en"):
         page.context.clear_cookies()
         page.context.add_cookies([{"name": "django_language", "value": language,
