@@ -205,6 +205,9 @@ def test_it_saves_the_new_values_confirms_and_records_the_time(owner_client, own
     log = owner_client.get("/recovery/")
     summary = log.context["summary"]
     assert (summary["count"], summary["solved"], summary["median_minutes"]) == (1, 1, 25)
+    # The path reads as its title, never as its code.
+    page = log.content.decode()
+    assert str(case.path_label) in page and case.path not in page
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Roster pages: upload, preview, map, confirm, background import, error rows, export."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +20,27 @@ ONE_NEW_ONE_ERROR = {"new": 1, "update": 0, "unchanged": 0, "duplicate": 0, "err
 def _upload(client, lines: list[str], name: str = "roster.csv", encoding: str = "utf-8"):
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
     return client.post("/workers/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.django_db
+def test_it_starts_the_import_kind_on_workers(staff_client):
+    def radio(page: str, value: str) -> str:
+        return re.search(rf'<input type="radio" name="kind" value="{value}"[^>]*>', page).group()
+
+    page = staff_client.get("/workers/import/").content.decode()
+    assert "checked" in radio(page, "worker") and "checked" not in radio(page, "company")
+    companies = staff_client.get("/workers/import/?kind=company").content.decode()
+    assert "checked" in radio(companies, "company")
+
+
+@pytest.mark.django_db
+def test_it_labels_each_previewed_row_and_each_column_choice(client, staff, organization):
+    sign_in(client, staff)
+    response = _upload(client, ["氏名,フリガナ,血液型", "山田 太郎,ヤマダ タロウ,A"])
+    page = client.get(response["Location"]).content.decode()
+    assert '<span class="badge ok">新規</span>' in page
+    assert '<option value="birth_date">生年月日</option>' in page
+    assert '<option value="company_ccus_id">所属事業者ID</option>' in page
 
 
 @pytest.mark.django_db
