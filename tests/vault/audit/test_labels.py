@@ -17,21 +17,32 @@ from vault.audit.services import audit_record
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def _strings(node: ast.AST) -> set[str]:
+    return {part.value for part in ast.walk(node)
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)}  # fmt: skip
+
+
+def _action_values(node: ast.AST) -> set[str]:
+    """Return the strings this node gives as an action: audit calls and *_ACTION constants."""
+    if isinstance(node, ast.Call) and "audit" in getattr(node.func, "id", ""):
+        given = [k.value for k in node.keywords if k.arg == "action"]
+        if getattr(node.func, "id", "") != "audit_record" and node.args:
+            given.append(node.args[0])  # a module's own helper, e.g. _audit("company.fee_save", …)
+        return set().union(*map(_strings, given))
+    if isinstance(node, ast.Assign) and any(
+        getattr(target, "id", "").endswith("_ACTION") for target in node.targets
+    ):
+        return _strings(node.value)
+    return set()
+
+
 def _recorded_actions() -> set[str]:
-    """Return the action codes written by audit_record calls in the code, f-strings expanded."""
+    """Return the action codes the code records, f-string pieces included."""
     found = set()
     for package in ("ccus", "vault"):
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
-                if not (
-                    isinstance(node, ast.Call) and getattr(node.func, "id", "") == "audit_record"
-                ):
-                    continue
-                for keyword in node.keywords:
-                    if keyword.arg == "action":
-                        for part in ast.walk(keyword.value):
-                            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                                found.add(part.value)
+                found |= _action_values(node)
     return found
 
 
@@ -113,7 +124,7 @@ def test_it_drops_the_status_word_kept_in_older_engagement_events(organization):
 
     from django.apps import apps
 
-    migration = import_module("ccus.migrations.0016_words_engagement_audit_names")
+    migration = import_module("ccus.migrations.0018_words_engagement_audit_names")
     old = audit_record(action="engagement.accept", organization=organization)
     AuditEvent.objects.filter(pk=old.pk).update(
         target_type="engagement", target_label="元請建設 (株) → 協力建設 (在籍)"

@@ -19,7 +19,7 @@ def drop_status_from_engagement_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ccus", "0015_blind_index_new_key"),
+        ("ccus", "0017_sites_and_fees"),
         ("vault", "0003_keys"),
     ]
 
