@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext
 
-from vault.crypto.envelope import binding, open_sealed, place_of, seal_with_key
+from vault.crypto.envelope import binding, open_sealed, place_of, seal_with_key, token_version
 from vault.crypto.firm_keys import current_key_entry
 from vault.crypto.keyring import UndecryptableValue
 
@@ -150,11 +150,29 @@ class EncryptedMixin:
         value = instance.__dict__.get(self.attname)
         if not value:
             return None
+        if isinstance(value, Sealed):
+            return self._current(instance, value)
         if isinstance(value, bytes):
-            return value  # unchanged since it was read, or already sealed for this record
+            return value  # already sealed for this record
         if isinstance(value, Unreadable):
             raise UndecryptableValue("An unreadable value cannot be saved.")
         context = context_of(instance, self.owner_marker)
+        return seal_with_key(self.place, context[2], context[3], context[4], value)
+
+    def _current(self, instance, token: Sealed) -> bytes:
+        """Return a value unchanged since it was read, re-sealed if a newer firm key exists.
+
+        Saved as read, it would put back a value under a key being rotated out, after the
+        rotation took it: the old key could never be destroyed.
+        """
+        version = token_version(token)
+        context = context_of(instance, self.owner_marker)
+        if version is None or version >= context[3]:
+            return token
+        try:
+            value = open_sealed(self.place, instance.uuid, context[1], token, context[2])
+        except UndecryptableValue:
+            return token  # kept as it is; reading it says what is wrong
         return seal_with_key(self.place, context[2], context[3], context[4], value)
 
     def open(self, instance, token: bytes):

@@ -1,6 +1,7 @@
-"""Rewrite stored values in place, in batches: compare-and-set, then verify each row."""
+"""Rewrite stored values in place, in batches of locked rows: compare-and-set, then verify."""
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -40,6 +41,34 @@ def rows_of(model, alias: str, batch_size: int, organization_uuid=None) -> Itera
             return
         yield batch
         last = batch[-1][0]
+
+
+def _pages(model, alias: str, batch_size: int, organization_uuid=None) -> Iterator[list]:
+    """Yield the model's primary keys (of one firm if given) in pages, keyset-paginated."""
+    rows = model._base_manager.using(alias).order_by("pk")
+    if organization_uuid is not None:
+        rows = rows.filter(**{f"{owner_path(model)}__uuid": organization_uuid})
+    last = None
+    while True:
+        page = rows if last is None else rows.filter(pk__gt=last)
+        pks = list(page.values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return
+        yield pks
+        last = pks[-1]
+
+
+def _locked_rows(model, alias: str, pks: list, lock: bool) -> list[tuple]:
+    """Return (pk, uuid, firm uuid, *tokens) of the rows, locked unless a writer holds them.
+
+    A row a writer is saving is skipped, not waited for: the rewrite never queues behind a
+    writer, and it reads each token under the lock it writes under.
+    """
+    columns = [field.attname for field in encrypted_fields(model)]
+    rows = model._base_manager.using(alias).filter(pk__in=pks).order_by("pk")
+    if lock:
+        rows = rows.select_for_update(skip_locked=True, no_key=True, of=("self",))
+    return list(rows.values_list("pk", "uuid", f"{owner_path(model)}__uuid", *columns))
 
 
 def _compare_and_set(model, alias: str, column: str, changes: list[tuple]) -> set:
@@ -95,6 +124,55 @@ def _verify(model, alias: str, field, written: dict) -> int:
     return good
 
 
+def _rewrite_batch(model, alias: str, pks: list, needs_rewrite, dry_run: bool, counts) -> list:
+    """Re-seal the values of these rows that need it, in one short transaction; return the
+    primary keys a writer held, left for later."""
+    fields = encrypted_fields(model)
+    places = {field.attname: place_of(model, field.name) for field in fields}
+    with transaction.atomic(using=alias):
+        batch = _locked_rows(model, alias, pks, lock=not dry_run)
+        for position, field in enumerate(fields, start=3):
+            changes, written = [], {}
+            for row in batch:
+                pk, uuid, owner, token = row[0], row[1], row[2], row[position]
+                if token is None:
+                    continue
+                token = bytes(token)
+                if not needs_rewrite(token):
+                    counts["current"] += 1
+                    continue
+                try:
+                    value = open_sealed(places[field.attname], uuid, owner, token)
+                except UndecryptableValue:
+                    log.error(
+                        "rewrite=unreadable model=%s record=%s field=%s",
+                        model._meta.label, uuid, field.name,
+                    )  # fmt: skip
+                    counts["unreadable"] += 1
+                    continue
+                if dry_run:
+                    counts["stale"] += 1
+                    continue
+                changes.append((pk, token, seal(places[field.attname], uuid, owner, value)))
+                written[pk] = (uuid, owner, value)
+            if not changes:
+                continue
+            done = _compare_and_set(model, alias, field.column, changes)
+            counts["rewritten"] += len(done)
+            counts["changed_meanwhile"] += len(changes) - len(done)
+            counts["verified"] += _verify(model, alias, field, {pk: written[pk] for pk in done})
+    held = set(pks) - {row[0] for row in batch}
+    if held:  # or deleted meanwhile
+        rows = model._base_manager.using(alias).filter(pk__in=held)
+        held = set(rows.values_list("pk", flat=True))
+    return sorted(held)
+
+
+# Pauses before taking again the rows writers held; what is still held after them stays
+# under its old key for the next pass (or run) to take.
+RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)
+
+
 def rewrite_model(
     model: type[models.Model],
     *,
@@ -106,42 +184,16 @@ def rewrite_model(
 ) -> Counter:
     """Re-seal every value of the model that needs_rewrite, batch by batch; return counts."""
     alias = router.db_for_write(model)
-    fields = encrypted_fields(model)
-    places = {field.attname: place_of(model, field.name) for field in fields}
     counts: Counter = Counter()
-    for batch in rows_of(model, alias, batch_size, organization_uuid):
-        with transaction.atomic(using=alias):
-            for position, field in enumerate(fields, start=3):
-                changes, written = [], {}
-                for row in batch:
-                    pk, uuid, owner, token = row[0], row[1], row[2], row[position]
-                    if token is None:
-                        continue
-                    token = bytes(token)
-                    if not needs_rewrite(token):
-                        counts["current"] += 1
-                        continue
-                    try:
-                        value = open_sealed(places[field.attname], uuid, owner, token)
-                    except UndecryptableValue:
-                        log.error(
-                            "rewrite=unreadable model=%s record=%s field=%s",
-                            model._meta.label, uuid, field.name,
-                        )  # fmt: skip
-                        counts["unreadable"] += 1
-                        continue
-                    if dry_run:
-                        counts["stale"] += 1
-                        continue
-                    new = seal(places[field.attname], uuid, owner, value)
-                    changes.append((pk, token, new))
-                    written[pk] = (uuid, owner, value)
-                if not changes:
-                    continue
-                done = _compare_and_set(model, alias, field.column, changes)
-                counts["rewritten"] += len(done)
-                counts["changed_meanwhile"] += len(changes) - len(done)
-                counts["verified"] += _verify(model, alias, field, {pk: written[pk] for pk in done})
-        counts["rows"] += len(batch)
-        progress(len(batch))
+    held: list = []
+    for pks in _pages(model, alias, batch_size, organization_uuid):
+        held += _rewrite_batch(model, alias, pks, needs_rewrite, dry_run, counts)
+        counts["rows"] += len(pks)
+        progress(len(pks))
+    for pause in RETRY_PAUSES:
+        if not held:
+            break
+        time.sleep(pause)
+        held = _rewrite_batch(model, alias, held, needs_rewrite, dry_run, counts)
+    counts["held_by_writers"] += len(held)
     return counts

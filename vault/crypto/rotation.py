@@ -5,6 +5,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,6 +16,7 @@ from vault.crypto.firm_keys import firm_key_create, key_associated_data, keys_al
 from vault.crypto.keyring import UndecryptableValue
 from vault.crypto.models import FirmKey
 from vault.crypto.providers import master_keys
+from vault.crypto.retire import LAST_PASSES, old_keys_destroy
 from vault.crypto.rewrite import encrypted_models, rewrite_model
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,11 @@ def _versions(organization_uuid: uuid.UUID) -> list[FirmKey]:
     return list(rows.order_by("-version"))
 
 
+def firm_key_versions(organization_uuid: uuid.UUID) -> list[int]:
+    """Return the versions of a firm's data key, newest first (two or more: mid-rotation)."""
+    return [row.version for row in _versions(organization_uuid)]
+
+
 def _rewrite_firm(organization_uuid, newest: int, batch_size: int, progress) -> Counter:
     counts: Counter = Counter()
     for model in encrypted_models():
@@ -71,18 +78,29 @@ def _rewrite_firm(organization_uuid, newest: int, batch_size: int, progress) -> 
     return counts
 
 
+def _settle() -> datetime.timedelta:
+    """Return how long after a new key every process has seen it.
+
+    A process trusts a key it read for VAULT_KEY_CACHE_SECONDS; the new key is committed a
+    moment after its created_at, so a second more.
+    """
+    seconds = settings.VAULT_KEY_CACHE_SECONDS
+    return datetime.timedelta(seconds=seconds + 1 if seconds else 0)
+
+
 def firm_key_rotate(
     *,
     organization_uuid: uuid.UUID,
     batch_size: int = 500,
-    progress: Callable[[int], None] = lambda rows: None,
+    progress: Callable[[int, int], None] = lambda rotation_pass, rows: None,
     wait: Callable[[float], None] | None = None,
 ) -> Counter:
     """Re-encrypt one firm under a new data key, then destroy the old ones.
 
     Resumable: a run killed halfway is finished by the next run, which keeps the newest key.
-    Safe with writers: values are replaced by compare-and-set, and the old keys are destroyed
-    only once no value uses them and every process has had time to see the new key.
+    Safe with writers: each batch locks its rows (skipping those a writer holds, taken again
+    later) and replaces values by compare-and-set; the old keys are destroyed only once every
+    process has had time to see the new key and no value uses them.
     """
     versions = _versions(organization_uuid)
     newest = versions[0] if versions else None
@@ -91,27 +109,30 @@ def firm_key_rotate(
         number = newest.version + 1 if newest else 1
         newest = firm_key_create(organization_uuid=organization_uuid, version=number)
     firm_keys.forget(organization_uuid)
-    counts = _rewrite_firm(organization_uuid, newest.version, batch_size, progress)
-    settle = datetime.timedelta(seconds=settings.VAULT_KEY_CACHE_SECONDS)
+    counts = _rewrite_firm(organization_uuid, newest.version, batch_size, partial(progress, 1))
     age = timezone.now() - newest.created_at
     old = [row.version for row in _versions(organization_uuid) if row.version != newest.version]
-    if age < settle:
+    if age < _settle():
         if wait is None:
             counts["old_keys_kept"] = len(old)
             return counts
         # Writers may still hold the old key in their cache: let it expire first.
-        wait((settle - age).total_seconds())
-    # A last pass takes what writers wrote with the old key while their caches expired.
-    counts += _rewrite_firm(organization_uuid, newest.version, batch_size, progress)
-    if counts["unreadable"]:
-        counts["old_keys_kept"] = len(old)
-        return counts
-    FirmKey.objects.using(keys_alias()).filter(
-        organization_uuid=organization_uuid, version__in=old
-    ).delete()
-    firm_keys.forget(organization_uuid)
-    counts["old_keys_destroyed"] = len(old)
-    log.info("firm_key=rotated organization=%s version=%s", organization_uuid, newest.version)
+        wait((_settle() - age).total_seconds())
+    for rotation_pass in range(2, 2 + LAST_PASSES):
+        # What writers wrote with the old key while their caches expired.
+        counts += _rewrite_firm(
+            organization_uuid, newest.version, batch_size, partial(progress, rotation_pass)
+        )
+        if counts["unreadable"]:
+            break
+        destroyed = old_keys_destroy(organization_uuid=organization_uuid, newest=newest.version)
+        if destroyed is not None:
+            counts["old_keys_destroyed"] = destroyed
+            log.info(
+                "firm_key=rotated organization=%s version=%s", organization_uuid, newest.version
+            )
+            return counts
+    counts["old_keys_kept"] = len(old)
     return counts
 
 

@@ -205,3 +205,35 @@ def test_it_creates_one_key_per_firm_even_when_two_ask_at_once(db):
     assert first.pk == again.pk
     assert FirmKey.objects.filter(organization_uuid=organization.uuid).count() == 1
     assert uuid.UUID(str(first.organization_uuid)) == organization.uuid
+
+
+@pytest.mark.django_db
+@override_settings(VAULT_KEY_CACHE_SECONDS=0)
+def test_it_saves_a_value_read_under_an_older_key_under_the_newest(organization):
+    worker = make_secret_worker(organization)
+    read_before = Worker.objects.get(pk=worker.pk)  # values read, none opened
+    firm_keys.firm_key_create(organization_uuid=organization.uuid, version=2)  # a rotation began
+    read_before.name = "名前だけ変更"
+    read_before.save()
+    assert token_version(_stored(Worker, worker.pk, "password")) == 2
+    assert token_version(_stored(Worker, worker.pk, "birth_date")) == 2
+    firm_keys.forget()
+    assert _secrets_of(worker) == SECRETS
+
+
+@pytest.mark.django_db
+@override_settings(VAULT_KEY_CACHE_SECONDS=0)
+def test_it_destroys_an_old_firm_key_only_once_no_value_uses_it(organization):
+    from vault.crypto.retire import old_keys_destroy, stale_values
+
+    worker = make_secret_worker(organization)
+    firm_keys.firm_key_create(organization_uuid=organization.uuid, version=2)
+    assert stale_values(organization.uuid, 2) == 10  # every secret and the birth date
+    assert old_keys_destroy(organization_uuid=organization.uuid, newest=2) is None
+    assert FirmKey.objects.filter(organization_uuid=organization.uuid).count() == 2
+    report = _command("rotate_keys", firm=organization.uuid)
+    assert "Finishing the rotation to key version 2: 10 values still under an older key" in report
+    assert "pass 1: 1 of 1 rows re-encrypted" in report and "old keys destroyed=1" in report
+    assert stale_values(organization.uuid, 2) == 0
+    firm_keys.forget()
+    assert _secrets_of(worker) == SECRETS
