@@ -190,10 +190,12 @@ def rewrite_model(
         held += _rewrite_batch(model, alias, pks, needs_rewrite, dry_run, counts)
         counts["rows"] += len(pks)
         progress(len(pks))
+    first_held = len(held)
     for pause in RETRY_PAUSES:
         if not held:
             break
         time.sleep(pause)
         held = _rewrite_batch(model, alias, held, needs_rewrite, dry_run, counts)
+    counts["taken_later"] += first_held - len(held)
     counts["held_by_writers"] += len(held)
     return counts

@@ -11,8 +11,8 @@ from vault.crypto.retire import firm_rows, stale_values
 from vault.crypto.rotation import firm_key_rotate, firm_key_versions, master_rewrap
 
 MASTER = ("keys", "current", "rewrapped", "stale", "changed_meanwhile", "unreadable")
-FIRM = ("rows", "current", "rewritten", "verified", "changed_meanwhile", "held_by_writers",
-        "unreadable")  # fmt: skip
+FIRM = ("rows", "current", "rewritten", "verified", "changed_meanwhile", "taken_later",
+        "held_by_writers", "unreadable")  # fmt: skip
 
 
 class Command(BaseCommand):

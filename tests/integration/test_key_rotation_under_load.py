@@ -1,0 +1,166 @@
+"""Keys rotated on PostgreSQL while another process edits and adds the same firm's accounts:
+no edit lost, every value opens with the new keys alone; a run killed halfway is finished."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from ccus.accounts.models import Worker
+from tests.ccus.rosters.backups import make_many_workers
+from tests.factories import make_organization
+from tests.integration.conftest import ROOT
+from vault.crypto import firm_keys
+from vault.crypto.fields import encrypted_fields
+from vault.crypto.models import FirmKey
+from vault.crypto.retire import stale_values
+
+pytestmark = pytest.mark.postgres
+
+WORKERS = 400
+OLD = os.environ.get("VAULT_ENCRYPTION_KEYS", "test-encryption-key-0000000000000000000000000")
+NEW = "the-next-master-key-22222222222222222222222222"
+# Edits and adds accounts of the firm until told to stop, holding each transaction a moment
+# (a slow request) so the rotation meets rows a writer holds; prints the last value it wrote.
+WRITE = """
+import json, os, random, sys, time, django
+django.setup()
+from django.db import transaction
+from ccus.accounts.models import Worker
+from ccus.accounts.services import account_update, worker_create
+from vault.firms.models import Organization
+
+organization = Organization.objects.get(name=sys.argv[1])
+stop = sys.argv[2]
+uuids = list(Worker.objects.filter(organization=organization).values_list("uuid", flat=True))
+rng, last = random.Random(7), {}
+while not os.path.exists(stop):
+    n = len(last)
+    with transaction.atomic():
+        if n % 10 == 9:
+            worker = worker_create(organization=organization, name=f"追加 {n}", password=f"new-{n}")
+            last[str(worker.uuid)] = [f"new-{n}", None]
+        else:
+            record = rng.choice(uuids)
+            worker = Worker.objects.get(uuid=record)
+            account_update(account=worker, password=f"edit-{n}", notes=f"編集{n}")
+            last[str(record)] = [f"edit-{n}", f"編集{n}"]
+        time.sleep(0.005)
+    if n == 20:
+        print("WRITING", flush=True)
+print(json.dumps(last), flush=True)
+"""
+
+
+def _env() -> dict:
+    database = settings.DATABASES["default"]
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vault.test_settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{connection.settings_dict['NAME']}",
+        # Every process restarted with the new master key first and the old one after it.
+        "VAULT_ENCRYPTION_KEYS": f"{NEW},{OLD}",
+        "VAULT_KEY_CACHE_SECONDS": "1",
+    }
+
+
+def _start(*args: str, **options) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True, **options,
+    )  # fmt: skip
+
+
+def _writer(organization, stop) -> subprocess.Popen:
+    process = _start("-c", WRITE, organization.name, str(stop))
+    assert process.stdout.readline().strip() == "WRITING", process.stderr.read()[-2000:]
+    return process
+
+
+def _rotate(organization, *options: str) -> subprocess.Popen:
+    return _start("manage.py", "rotate_keys", "--firm", str(organization.uuid), *options)
+
+
+def _finish(process: subprocess.Popen) -> str:
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, (out + err)[-3000:]
+    return out
+
+
+def _opened(organization) -> dict:
+    """Return every encrypted value of the firm's workers, opened, by worker UUID."""
+    fields = [field.name for field in encrypted_fields(Worker)]
+    workers = Worker.objects.filter(organization=organization).select_related("organization")
+    return {str(w.uuid): {name: getattr(w, name) for name in fields} for w in workers}
+
+
+def _expected(before: dict, last: dict) -> dict:
+    expected = {record: dict(values) for record, values in before.items()}
+    for record, (password, notes) in last.items():
+        values = expected.setdefault(record, {})
+        values.update(password=password, notes=notes)
+    return expected
+
+
+def _assert_only_the_new_keys_open_everything(organization, expected: dict) -> None:
+    versions = list(FirmKey.objects.filter(organization_uuid=organization.uuid)
+                    .values_list("version", flat=True))  # fmt: skip
+    assert len(versions) == 1, versions
+    assert stale_values(organization.uuid, versions[0]) == 0
+    firm_keys.forget()
+    with override_settings(VAULT_ENCRYPTION_KEYS=[NEW]):  # the old master key retired
+        opened = _opened(organization)
+    assert len(opened) == len(expected)
+    for record, values in expected.items():
+        for name, value in values.items():
+            assert opened[record][name] == value, (record, name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_loses_no_edit_while_the_keys_rotate_under_a_writing_process(tmp_path):
+    organization = make_organization("鍵交換建設")
+    make_many_workers(organization, WORKERS)
+    before = _opened(organization)
+    writer = _writer(organization, tmp_path / "stop")
+    assert "rewrapped=1" in _finish(_start("manage.py", "rotate_keys"))
+    report = _finish(_rotate(organization, "--batch-size", "25"))
+    (tmp_path / "stop").touch()
+    last = json.loads(_finish(writer).strip().splitlines()[-1])
+    assert f"pass 1: {WORKERS:,} of" in report and "old keys destroyed=1" in report, report
+    assert "unreadable=0" in report
+    assert any(record not in before for record in last)  # accounts added meanwhile
+    _assert_only_the_new_keys_open_everything(organization, _expected(before, last))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_finishes_a_rotation_killed_halfway_while_a_process_writes(tmp_path):
+    organization = make_organization("鍵交換建設")
+    make_many_workers(organization, WORKERS)
+    before = _opened(organization)
+    writer = _writer(organization, tmp_path / "stop")
+    rotation = _rotate(organization, "--batch-size", "10")
+    for line in rotation.stdout:
+        if line.startswith(f"pass 1: {WORKERS // 2} of"):
+            break
+    else:
+        pytest.fail(rotation.stderr.read()[-2000:])
+    os.killpg(rotation.pid, signal.SIGKILL)
+    rotation.wait(10)
+    versions = FirmKey.objects.filter(organization_uuid=organization.uuid)
+    assert sorted(versions.values_list("version", flat=True)) == [1, 2]
+    halfway = stale_values(organization.uuid, 2)
+    assert 0 < halfway < WORKERS * 10
+
+    report = _finish(_rotate(organization, "--batch-size", "50"))
+    (tmp_path / "stop").touch()
+    last = json.loads(_finish(writer).strip().splitlines()[-1])
+    assert "Finishing the rotation to key version 2:" in report, report
+    assert "old keys destroyed=1" in report and "unreadable=0" in report, report
+    _assert_only_the_new_keys_open_everything(organization, _expected(before, last))
