@@ -26,36 +26,7 @@ pytestmark = pytest.mark.postgres
 WORKERS = 400
 OLD = os.environ.get("VAULT_ENCRYPTION_KEYS", "test-encryption-key-0000000000000000000000000")
 NEW = "the-next-master-key-22222222222222222222222222"
-# Edits and adds accounts of the firm until told to stop, holding each transaction a moment
-# (a slow request) so the rotation meets rows a writer holds; prints the last value it wrote.
-WRITE = """
-import json, os, random, sys, time, django
-django.setup()
-from django.db import transaction
-from ccus.accounts.models import Worker
-from ccus.accounts.services import account_update, worker_create
-from vault.firms.models import Organization
-
-organization = Organization.objects.get(name=sys.argv[1])
-stop = sys.argv[2]
-uuids = list(Worker.objects.filter(organization=organization).values_list("uuid", flat=True))
-rng, last = random.Random(7), {}
-while not os.path.exists(stop):
-    n = len(last)
-    with transaction.atomic():
-        if n % 10 == 9:
-            worker = worker_create(organization=organization, name=f"追加 {n}", password=f"new-{n}")
-            last[str(worker.uuid)] = [f"new-{n}", None]
-        else:
-            record = rng.choice(uuids)
-            worker = Worker.objects.get(uuid=record)
-            account_update(account=worker, password=f"edit-{n}", notes=f"編集{n}")
-            last[str(record)] = [f"edit-{n}", f"編集{n}"]
-        time.sleep(0.005)
-    if n == 20:
-        print("WRITING", flush=True)
-print(json.dumps(last), flush=True)
-"""
+WRITER = ROOT / "tests" / "integration" / "account_writer.py"
 
 
 def _env() -> dict:
@@ -78,10 +49,20 @@ def _start(*args: str, **options) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _writer(organization, stop) -> subprocess.Popen:
-    process = _start("-c", WRITE, organization.name, str(stop))
-    assert process.stdout.readline().strip() == "WRITING", process.stderr.read()[-2000:]
-    return process
+def _firm_and_writer(stop) -> tuple:
+    """Make the firm; return it, its values opened, and the writing process, under way."""
+    organization = make_organization("鍵交換建設")
+    make_many_workers(organization, WORKERS)
+    before = _opened(organization)
+    writer = _start(str(WRITER), organization.name, str(stop))
+    assert writer.stdout.readline().strip() == "WRITING", writer.stderr.read()[-2000:]
+    return organization, before, writer
+
+
+def _stop(writer: subprocess.Popen, stop) -> dict:
+    """Stop the writing process; return the last password and notes it wrote per account."""
+    stop.touch()
+    return json.loads(_finish(writer).strip().splitlines()[-1])
 
 
 def _rotate(organization, *options: str) -> subprocess.Popen:
@@ -125,14 +106,10 @@ def _assert_only_the_new_keys_open_everything(organization, expected: dict) -> N
 
 @pytest.mark.django_db(transaction=True)
 def test_it_loses_no_edit_while_the_keys_rotate_under_a_writing_process(tmp_path):
-    organization = make_organization("鍵交換建設")
-    make_many_workers(organization, WORKERS)
-    before = _opened(organization)
-    writer = _writer(organization, tmp_path / "stop")
+    organization, before, writer = _firm_and_writer(tmp_path / "stop")
     assert "rewrapped=1" in _finish(_start("manage.py", "rotate_keys"))
     report = _finish(_rotate(organization, "--batch-size", "25"))
-    (tmp_path / "stop").touch()
-    last = json.loads(_finish(writer).strip().splitlines()[-1])
+    last = _stop(writer, tmp_path / "stop")
     assert f"pass 1: {WORKERS:,} of" in report and "old keys destroyed=1" in report, report
     assert "unreadable=0" in report
     assert any(record not in before for record in last)  # accounts added meanwhile
@@ -141,10 +118,7 @@ def test_it_loses_no_edit_while_the_keys_rotate_under_a_writing_process(tmp_path
 
 @pytest.mark.django_db(transaction=True)
 def test_it_finishes_a_rotation_killed_halfway_while_a_process_writes(tmp_path):
-    organization = make_organization("鍵交換建設")
-    make_many_workers(organization, WORKERS)
-    before = _opened(organization)
-    writer = _writer(organization, tmp_path / "stop")
+    organization, before, writer = _firm_and_writer(tmp_path / "stop")
     rotation = _rotate(organization, "--batch-size", "10")
     for line in rotation.stdout:
         if line.startswith(f"pass 1: {WORKERS // 2} of"):
@@ -159,8 +133,7 @@ def test_it_finishes_a_rotation_killed_halfway_while_a_process_writes(tmp_path):
     assert 0 < halfway < WORKERS * 10
 
     report = _finish(_rotate(organization, "--batch-size", "50"))
-    (tmp_path / "stop").touch()
-    last = json.loads(_finish(writer).strip().splitlines()[-1])
+    last = _stop(writer, tmp_path / "stop")
     assert "Finishing the rotation to key version 2:" in report, report
     assert "old keys destroyed=1" in report and "unreadable=0" in report, report
     _assert_only_the_new_keys_open_everything(organization, _expected(before, last))

@@ -13,7 +13,7 @@ from vault.crypto.envelope import FORMAT, HEADER
 from vault.crypto.fields import encrypted_fields
 from vault.crypto.firm_keys import keys_alias
 from vault.crypto.models import FirmKey
-from vault.crypto.rewrite import encrypted_models, owner_path
+from vault.crypto.rewrite import encrypted_models, firm_records
 
 # Passes over the firm after the wait, each followed by an attempt to destroy the old keys.
 LAST_PASSES = 3
@@ -23,8 +23,7 @@ LOCK_TIMEOUT = "2s"
 
 
 def _firm_rows(model, organization_uuid: uuid.UUID):
-    rows = model._base_manager.using(router.db_for_write(model))
-    return rows.filter(**{f"{owner_path(model)}__uuid": organization_uuid})
+    return firm_records(model, router.db_for_write(model), organization_uuid)
 
 
 def firm_rows(organization_uuid: uuid.UUID) -> int:

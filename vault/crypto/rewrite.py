@@ -26,36 +26,31 @@ def encrypted_models() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if encrypted_fields(model)]
 
 
-def rows_of(model, alias: str, batch_size: int, organization_uuid=None) -> Iterator[list[tuple]]:
-    """Yield (pk, uuid, firm uuid, *tokens) of the model's rows, keyset-paginated."""
-    owner = owner_path(model)
-    columns = [field.attname for field in encrypted_fields(model)]
-    rows = model._base_manager.using(alias).order_by("pk")
-    if organization_uuid is not None:
-        rows = rows.filter(**{f"{owner}__uuid": organization_uuid})
+def firm_records(model, alias: str, organization_uuid):
+    """Return the model's records of one firm (of every firm if None)."""
+    rows = model._base_manager.using(alias)
+    if organization_uuid is None:
+        return rows
+    return rows.filter(**{f"{owner_path(model)}__uuid": organization_uuid})
+
+
+def rows_of(
+    model, alias: str, batch_size: int, organization_uuid=None, columns=None
+) -> Iterator[list[tuple]]:
+    """Yield (pk, uuid, firm uuid, *tokens) of the model's rows (or pk and the given columns),
+    keyset-paginated."""
+    if columns is None:
+        tokens = [field.attname for field in encrypted_fields(model)]
+        columns = ["uuid", f"{owner_path(model)}__uuid", *tokens]
+    rows = firm_records(model, alias, organization_uuid).order_by("pk")
     last = None
     while True:
         page = rows if last is None else rows.filter(pk__gt=last)
-        batch = list(page.values_list("pk", "uuid", f"{owner}__uuid", *columns)[:batch_size])
+        batch = list(page.values_list("pk", *columns)[:batch_size])
         if not batch:
             return
         yield batch
         last = batch[-1][0]
-
-
-def _pages(model, alias: str, batch_size: int, organization_uuid=None) -> Iterator[list]:
-    """Yield the model's primary keys (of one firm if given) in pages, keyset-paginated."""
-    rows = model._base_manager.using(alias).order_by("pk")
-    if organization_uuid is not None:
-        rows = rows.filter(**{f"{owner_path(model)}__uuid": organization_uuid})
-    last = None
-    while True:
-        page = rows if last is None else rows.filter(pk__gt=last)
-        pks = list(page.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return
-        yield pks
-        last = pks[-1]
 
 
 def _locked_rows(model, alias: str, pks: list, lock: bool) -> list[tuple]:
@@ -71,57 +66,84 @@ def _locked_rows(model, alias: str, pks: list, lock: bool) -> list[tuple]:
     return list(rows.values_list("pk", "uuid", f"{owner_path(model)}__uuid", *columns))
 
 
-def _compare_and_set(model, alias: str, column: str, changes: list[tuple]) -> set:
-    """Write new tokens where the stored one is still the old one; return the pks written."""
+def _compare_and_set(model, alias: str, columns: list[str], changes: dict) -> set:
+    """Write new tokens where the stored one is still the old one, every column of a row in
+    one update; return the (pk, column) written.
+
+    changes: {pk: {column: (old token, new token)}}.
+    """
     connection = connections[alias]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    target = f"{table}.{quote(column)}"
+    columns = [c for c in columns if any(c in row for row in changes.values())]
+    # A column left as it is where its stored token is not the one read (a writer's).
+    sets = ", ".join(
+        f"{quote(c)} = CASE WHEN {table}.{quote(c)} = v.old{n} THEN v.new{n} "
+        f"ELSE {table}.{quote(c)} END"
+        for n, c in enumerate(columns)
+    )
+    stored = ", ".join(f"{table}.{quote(c)}" for c in columns)
+    rows = [
+        [pk_value, *(token for c in columns for token in row.get(c, (None, None)))]
+        for pk_value, row in changes.items()
+    ]
+    names = ", ".join(["id", *(f"old{n}, new{n}" for n in range(len(columns)))])
     if connection.vendor == "postgresql":
-        # Three array parameters, not thousands: much less for the driver to quote.
+        # One array parameter per column, not thousands: much less for the driver to quote.
+        arrays = ", ".join(["%s::bigint[]", *["%s::bytea[]"] * (2 * len(columns))])
         sql = (
-            f"UPDATE {table} SET {quote(column)} = v.new "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS v(id, old, new) "
-            f"WHERE {table}.{pk} = v.id AND {target} = v.old RETURNING {table}.{pk}"
+            f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "  # noqa: S608
+            f"WHERE {table}.{pk} = v.id RETURNING {table}.{pk}, {stored}"
         )
-        params = [list(column_values) for column_values in zip(*changes, strict=True)]
-        return _server_bound(connection, sql, params)
+        params = [list(column_values) for column_values in zip(*rows, strict=True)]
+        returned = _server_bound(connection, sql, params)
     else:
-        values = ", ".join(["(%s, %s, %s)"] * len(changes))
-        params = [item for change in changes for item in change]
-        sql = (
-            f"UPDATE {table} SET {quote(column)} = v.column3 FROM (VALUES {values}) AS v "  # noqa: S608
-            f"WHERE {table}.{pk} = v.column1 AND {target} = v.column2 RETURNING {table}.{pk}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+        returned = []
+        per_statement = max(1, 30_000 // len(rows[0]))  # SQLite's limit of parameters
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(chunk))
+            sql = (
+                f"WITH v({names}) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET {sets} FROM v "
+                f"WHERE {table}.{pk} = v.id RETURNING {table}.{pk}, {stored}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [item for row in chunk for item in row])
+                returned += cursor.fetchall()
+    # Written where the column now holds the new token (a nonce makes each token unique).
+    return {
+        (row[0], c)
+        for row in returned
+        for c, token in zip(columns, row[1:], strict=True)
+        if c in changes[row[0]] and token is not None and bytes(token) == changes[row[0]][c][1]
+    }
 
 
-def _server_bound(connection, sql: str, params: list) -> set:
+def _server_bound(connection, sql: str, params: list) -> list:
     """Run a statement with parameters bound by the server (binary), not quoted into text."""
     import psycopg
 
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+        return cursor.fetchall()
 
 
-def _verify(model, alias: str, field, written: dict) -> int:
-    """Read the rewritten rows back and open each value; return how many opened as expected."""
-    stored = dict(
-        model._base_manager.using(alias)
-        .filter(pk__in=list(written))
-        .values_list("pk", field.attname)
-    )
-    good = 0
-    for pk, (uuid, organization_uuid, plaintext) in written.items():
-        value = open_sealed(field.place, uuid, organization_uuid, bytes(stored[pk]))
+def _verify(model, alias: str, fields: list, written: dict) -> int:
+    """Read the rewritten rows back and open each value; return how many opened as expected.
+
+    written: {(pk, column): (record uuid, firm uuid, value)}.
+    """
+    rows = model._base_manager.using(alias).filter(pk__in={pk for pk, _column in written})
+    stored = {row[0]: row[1:] for row in rows.values_list("pk", *[f.attname for f in fields])}
+    places = {field.column: (position, field) for position, field in enumerate(fields)}
+    for (pk, column), (uuid, organization_uuid, plaintext) in written.items():
+        position, field = places[column]
+        value = open_sealed(field.place, uuid, organization_uuid, bytes(stored[pk][position]))
         if value != plaintext:
             raise UndecryptableValue(f"{model._meta.label} {uuid} {field.name} did not verify.")
-        good += 1
-    return good
+    return len(written)
 
 
 def _rewrite_batch(model, alias: str, pks: list, needs_rewrite, dry_run: bool, counts) -> list:
@@ -131,10 +153,9 @@ def _rewrite_batch(model, alias: str, pks: list, needs_rewrite, dry_run: bool, c
     places = {field.attname: place_of(model, field.name) for field in fields}
     with transaction.atomic(using=alias):
         batch = _locked_rows(model, alias, pks, lock=not dry_run)
-        for position, field in enumerate(fields, start=3):
-            changes, written = [], {}
-            for row in batch:
-                pk, uuid, owner, token = row[0], row[1], row[2], row[position]
+        changes, written = {}, {}
+        for pk, uuid, owner, *tokens in batch:
+            for field, token in zip(fields, tokens, strict=True):
                 if token is None:
                     continue
                 token = bytes(token)
@@ -153,14 +174,14 @@ def _rewrite_batch(model, alias: str, pks: list, needs_rewrite, dry_run: bool, c
                 if dry_run:
                     counts["stale"] += 1
                     continue
-                changes.append((pk, token, seal(places[field.attname], uuid, owner, value)))
-                written[pk] = (uuid, owner, value)
-            if not changes:
-                continue
-            done = _compare_and_set(model, alias, field.column, changes)
+                new = seal(places[field.attname], uuid, owner, value)
+                changes.setdefault(pk, {})[field.column] = (token, new)
+                written[(pk, field.column)] = (uuid, owner, value)
+        if changes:
+            done = _compare_and_set(model, alias, [f.column for f in fields], changes)
             counts["rewritten"] += len(done)
-            counts["changed_meanwhile"] += len(changes) - len(done)
-            counts["verified"] += _verify(model, alias, field, {pk: written[pk] for pk in done})
+            counts["changed_meanwhile"] += len(written) - len(done)
+            counts["verified"] += _verify(model, alias, fields, {k: written[k] for k in done})
     held = set(pks) - {row[0] for row in batch}
     if held:  # or deleted meanwhile
         rows = model._base_manager.using(alias).filter(pk__in=held)
@@ -186,7 +207,8 @@ def rewrite_model(
     alias = router.db_for_write(model)
     counts: Counter = Counter()
     held: list = []
-    for pks in _pages(model, alias, batch_size, organization_uuid):
+    for page in rows_of(model, alias, batch_size, organization_uuid, columns=()):
+        pks = [row[0] for row in page]
         held += _rewrite_batch(model, alias, pks, needs_rewrite, dry_run, counts)
         counts["rows"] += len(pks)
         progress(len(pks))
