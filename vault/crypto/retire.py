@@ -17,9 +17,11 @@ from vault.crypto.rewrite import encrypted_models, firm_records
 
 # Passes over the firm after the wait, each followed by an attempt to destroy the old keys.
 LAST_PASSES = 3
-# How long the destroying step waits for writers' transactions before trying again later;
-# writers queue behind it meanwhile, so this stays short.
-LOCK_TIMEOUT = "2s"
+# How long the destroying step waits for writers' transactions before trying again later.
+# Writers queue behind it meanwhile, so this stays short; and shorter than PostgreSQL's
+# deadlock_timeout (1 s), so that if a writer waits on it while it waits on the writer, it is
+# this step that gives way.
+LOCK_TIMEOUT = "500ms"
 
 
 def _firm_rows(model, organization_uuid: uuid.UUID):
