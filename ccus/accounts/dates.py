@@ -96,8 +96,11 @@ def _split(text: str) -> tuple[int, int, int, str | None]:
     raise _not_a_date(text)
 
 
-def parse_date(value) -> datetime.date | None:
-    """Read a date cell, an Excel serial, 2027/03/31, 20270331, 令和9年3月31日 or R9.3.31."""
+def parse_date(value, *, serials: bool = True) -> datetime.date | None:
+    """Read a date cell, an Excel serial, 2027/03/31, 20270331, 令和9年3月31日 or R9.3.31.
+
+    A form passes serials=False: a person typing 45000 does not mean a day in 2023.
+    """
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -110,7 +113,7 @@ def parse_date(value) -> datetime.date | None:
     text = re.sub(r"\s+", "", text)
     if not text:
         return None
-    if match := _SERIAL.match(text):
+    if serials and (match := _SERIAL.match(text)):
         return _serial(int(match.group(1)), text)
     year, month, day, era = _split(text)
     try:

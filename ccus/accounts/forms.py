@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy as _
 
+from ccus.accounts.dates import parse_date
 from ccus.accounts.kinds import ID_KIND
 from ccus.accounts.models import CcusAccount, Company, Worker
 from ccus.accounts.validators import id_candidate
@@ -21,9 +22,28 @@ FIELDS = {
         "phone", "card_expires_on", "level", "consent_given_on", "notes",
     ],
 }  # fmt: skip
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A text box, not the browser's date picker: people type 和暦 (S50.4.1, 昭和50年4月1日) too.
+DATE_WIDGET = forms.DateInput(
+    attrs={"placeholder": "2027/03/31, R9.3.31", "autocomplete": "off"}, format="%Y/%m/%d"
+)
+DATE_HELP = _("Western or Japanese era: 2027/03/31, 令和9年3月31日 or R9.3.31.")
 SECRET_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
 STORED_HELP = _("Saved. Leave blank to keep it, or type a new value to replace it.")
+
+
+class JapaneseDateField(forms.DateField):
+    """A date typed in 西暦 or 和暦, read by the same parser as imported rosters."""
+
+    widget = DATE_WIDGET
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = kwargs.get("help_text") or DATE_HELP
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_date(value, serials=False)
 
 
 class AccountForm(forms.Form):
@@ -84,8 +104,12 @@ class AccountForm(forms.Form):
 
 def account_form_class(model: type[CcusAccount]) -> type[AccountForm]:
     """Build the form of a business or worker account."""
-    widgets = {f.name: DATE_WIDGET for f in model._meta.concrete_fields if isinstance(f, DateField)}
-    fields = forms.fields_for_model(model, fields=FIELDS[model], widgets=widgets)
+    dates = {
+        f.name: JapaneseDateField
+        for f in model._meta.concrete_fields
+        if isinstance(f, DateField) and f.name in FIELDS[model]
+    }
+    fields = forms.fields_for_model(model, fields=FIELDS[model], field_classes=dates)
     id_label = model._meta.get_field("ccus_id").verbose_name
     # Wider than 14: people type spaces and hyphens, which the service removes.
     fields["ccus_id"] = forms.CharField(

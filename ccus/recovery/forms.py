@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ccus.accounts.forms import DATE_WIDGET
+from ccus.accounts.forms import JapaneseDateField
 from ccus.recovery import guide
 from ccus.recovery.models import HandoverStep
 
@@ -53,12 +53,12 @@ class DoneForm(forms.Form):
 
 class HandoverForm(forms.Form):
     step = forms.ChoiceField(choices=HandoverStep.Step.choices, widget=forms.HiddenInput)
-    done_on = forms.DateField(label=gettext_lazy("Done on"), widget=DATE_WIDGET)
+    done_on = JapaneseDateField(label=gettext_lazy("Done on"))
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
 
 
 class LeftForm(forms.Form):
-    left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DATE_WIDGET)
+    left_on = JapaneseDateField(label=gettext_lazy("Left on"))
     # Set by the button that confirms leaving with handover steps still undone.
     anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
