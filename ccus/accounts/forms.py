@@ -1,6 +1,7 @@
 """Forms of business and worker accounts: typed values kept, secrets write-only on edit."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import DateField
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,24 @@ class AccountForm(forms.Form):
         if not self.is_bound or not self.has_error("ccus_id"):
             return None
         return id_candidate(self.data.get("ccus_id", ""), ID_KIND[self.model])
+
+    def values_for(self, names: list[str]) -> dict:
+        """Return the cleaned values of these fields alone, leaving out refused ones.
+
+        On edit, a blank secret is left out too: it keeps what is stored.
+        """
+        values = {}
+        for name in names:
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(raw)
+            except ValidationError:
+                continue
+            if self.account is not None and name in self.secret_names and value in ("", None):
+                continue
+            values[name] = value
+        return values
 
     def changes(self) -> dict:
         """Return the values for the service; on edit, blank secrets keep what is stored."""

@@ -85,6 +85,27 @@ def account_warnings(account: CcusAccount) -> list[SoftWarning]:
     return warnings
 
 
+# The field each soft warning is about, so a form can show it beside that field.
+WARNING_FIELDS = {
+    "security_code_format": "security_code",
+    "hint_is_code": "security_code_hint",
+    "mobile_carrier": "registered_email",
+    "older_carrier_address": "registered_email",
+    "email_shared": "registered_email",
+    "company_inbox_on_worker": "registered_email",
+    "id_used_by_other_kind": "ccus_id",
+    "birth_date_age": "birth_date",
+}
+WARNED_FIELDS = frozenset(WARNING_FIELDS.values())
+# Whether a hint gives the code away depends on the code typed beside it.
+WARNING_INPUTS = {"security_code_hint": ["security_code_hint", "security_code"]}
+
+
+def field_warnings(account: CcusAccount, field: str) -> list[SoftWarning]:
+    """Return the soft warnings about one field of an account (saved or not)."""
+    return [w for w in account_warnings(account) if WARNING_FIELDS.get(w.code) == field]
+
+
 def _search(accounts: QuerySet, organization, query: str) -> QuerySet:
     """Narrow to a full ID (blind index), the last 4 digits of an ID, or a name or reading."""
     digits = normalize_ccus_id(query)

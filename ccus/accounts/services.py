@@ -174,13 +174,22 @@ def account_update(
     return account
 
 
+def account_draft(*, account: CcusAccount, **fields) -> CcusAccount:
+    """Return an unsaved copy of the account with these fields applied; write nothing.
+
+    Raise ValidationError if a value would be refused.
+    """
+    if account.pk:
+        draft = type(account).objects.get(pk=account.pk)
+    else:
+        draft = type(account)(organization=account.organization)
+    _apply(draft, fields)
+    return draft
+
+
 def account_validate(*, account: CcusAccount, **fields) -> None:
     """Raise the ValidationError that saving these fields would raise; write nothing."""
-    if account.pk:
-        account = type(account).objects.get(pk=account.pk)
-    else:
-        account = type(account)(organization=account.organization)
-    _apply(account, fields)
+    account = account_draft(account=account, **fields)
     holder = _id_holder(account)
     if holder is not None:
         raise _duplicate_id_error(holder)

@@ -8,14 +8,26 @@ from ccus.accounts.models import Company, Worker
 
 
 def account_urls(model) -> list:
-    """Return the list, create, confirm, detail, edit and reveal URLs of one kind of account."""
+    """Return the URLs of one kind of account: list, create, detail, edit, warnings, reveal."""
     prefix, kw = KIND[model], {"model": model}
     return [
         path(f"{prefix}/", views.account_list_view, kw, name=prefix),
         path(f"{prefix}/new/", views.account_create_view, kw, name=f"{prefix}-create"),
+        path(
+            f"{prefix}/new/warnings/",
+            views.account_field_warnings,
+            kw,
+            name=f"{prefix}-new-warnings",
+        ),
         path(f"{prefix}/confirm/", views.account_confirm_view, kw, name=f"{prefix}-confirm"),
         path(f"{prefix}/<uuid:uuid>/", views.account_detail, kw, name=f"{prefix}-detail"),
         path(f"{prefix}/<uuid:uuid>/edit/", views.account_edit_view, kw, name=f"{prefix}-edit"),
+        path(
+            f"{prefix}/<uuid:uuid>/warnings/",
+            views.account_field_warnings,
+            kw,
+            name=f"{prefix}-warnings",
+        ),
         path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
     ]
 

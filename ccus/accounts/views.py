@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +18,16 @@ from ccus.accounts.kinds import KIND
 from ccus.accounts.models import CcusAccount, Worker, WorkerStatus
 from ccus.accounts.paging import FigurePaginator
 from ccus.accounts.reveal import reveal_role
-from ccus.accounts.selectors import account_list, account_warnings
+from ccus.accounts.selectors import (
+    WARNED_FIELDS,
+    WARNING_INPUTS,
+    account_list,
+    account_warnings,
+    field_warnings,
+)
 from ccus.accounts.services import (
     account_create,
+    account_draft,
     account_update,
     accounts_confirm,
 )
@@ -104,9 +111,8 @@ def _save_form(request, form, save) -> CcusAccount | None:
 
 
 def _after_save(request: HttpRequest, account: CcusAccount, message: str) -> HttpResponse:
+    # The detail page lists the account's warnings: a message would say each one twice.
     messages.success(request, message)
-    for warning in account_warnings(account):
-        messages.warning(request, warning.message)
     return redirect(f"ccus:{KIND[type(account)]}-detail", uuid=account.uuid)
 
 
@@ -129,7 +135,7 @@ def account_create_view(request: HttpRequest, model: type[CcusAccount]) -> HttpR
         )
         if account is not None:
             return _after_save(request, account, _("Saved %(name)s.") % {"name": account.name})
-    context = {"form": form, "model": model, "kind": KIND[model]}
+    context = {"form": form, "model": model, "kind": KIND[model], "warned": WARNED_FIELDS}
     return render(request, "ccus/accounts/form.html", context)
 
 
@@ -152,8 +158,41 @@ def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> H
         )
         if saved is not None:
             return _after_save(request, saved, _("Saved %(name)s.") % {"name": saved.name})
-    context = {"form": form, "model": model, "kind": KIND[model], "account": account}
+    context = {
+        "form": form, "model": model, "kind": KIND[model], "account": account,
+        "warned": WARNED_FIELDS,
+    }  # fmt: skip
     return render(request, "ccus/accounts/form.html", context)
+
+
+def _typed_warnings(form, account: CcusAccount, name: str) -> list:
+    values = form.values_for(WARNING_INPUTS.get(name, [name]))
+    try:
+        draft = account_draft(account=account, **values)
+    except ValidationError:
+        return []  # a refused value is explained when the form is saved
+    return field_warnings(draft, name)
+
+
+@require_POST
+def account_field_warnings(request: HttpRequest, model: type[CcusAccount], uuid=None):
+    """Return, as JSON, the warnings about the field just left in an account form."""
+    if uuid is None:
+        organization = require_membership(request, Role.STAFF).organization
+        account = model(organization=organization)
+    else:
+        account = get_for_role(request, model.objects.all(), Role.STAFF, uuid=uuid)
+    name = request.POST.get("field", "")
+    warnings = []
+    if name in WARNED_FIELDS:
+        form = account_form_class(model)(
+            request.POST, organization=account.organization, account=account if uuid else None
+        )
+        if name in form.fields:
+            warnings = _typed_warnings(form, account, name)
+    response = JsonResponse({"field": name, "warnings": [w.message for w in warnings]})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -79,6 +79,31 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Warnings beside a field as it is left (a shared or carrier email, a hint that is the code):
+  // the server compares with the firm's other records. Without scripts they show after saving.
+  document.querySelectorAll("form[data-warnings]").forEach((form) => {
+    form.addEventListener("focusout", async (event) => {
+      const name = event.target.name;
+      const box = name && form.querySelector(`[data-warnings-for="${name}"]`);
+      if (!box || box.dataset.checked === event.target.value) return;
+      box.dataset.checked = event.target.value;
+      const data = new FormData(form);
+      data.set("field", name);
+      try {
+        const response = await fetch(form.dataset.warnings, { method: "POST", body: data });
+        if (!response.ok) return;
+        const result = await response.json();
+        box.replaceChildren(...result.warnings.map((text) => {
+          const line = document.createElement("p");
+          line.className = "message warning";
+          line.textContent = text;
+          return line;
+        }));
+      } catch (error) {
+        delete box.dataset.checked;
+      }
+    });
+  });
   document.querySelectorAll("[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });

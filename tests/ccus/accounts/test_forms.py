@@ -102,14 +102,6 @@ def test_it_offers_only_this_firms_businesses(signed_in, organization, other_org
 
 
 @pytest.mark.django_db
-def test_it_shows_warnings_after_saving(signed_in, organization):
-    response = signed_in.post(
-        "/workers/new/", {"name": "携帯", "registered_email": "k@docomo.ne.jp"}, follow=True
-    )
-    assert any(m.level_tag == "warning" for m in response.context["messages"])
-
-
-@pytest.mark.django_db
 def test_it_marks_many_accounts_confirmed_at_once(signed_in, organization, staff):
     workers = [make_worker(organization) for _ in range(3)]
     signed_in.post("/workers/confirm/", {"accounts": [str(w.uuid) for w in workers[:2]]})

@@ -79,7 +79,7 @@ def test_it_stores_a_security_code_as_ascii_digits(staff_client):
 def test_it_flags_a_hint_that_holds_the_code_anywhere(staff_client, hint, flagged):
     response = _add(staff_client, security_code="0123", security_code_hint=hint)
     assert Worker.objects.get().hint_is_code is flagged
-    shown = [str(m) for m in staff_client.get(response["Location"]).context["messages"]]
+    shown = [w.message for w in staff_client.get(response["Location"]).context["warnings"]]
     assert any("ヒントには4桁の数字" in m for m in shown) is flagged
 
 
@@ -124,7 +124,7 @@ def test_it_never_mails_a_hint_that_holds_the_code(
 def test_it_accepts_carriers_older_addresses_with_a_warning(staff_client, address):
     response = _add(staff_client, registered_email=address)
     assert Worker.objects.get().registered_email == address
-    shown = [str(m) for m in staff_client.get(response["Location"]).context["messages"]]
+    shown = [w.message for w in staff_client.get(response["Location"]).context["warnings"]]
     assert any("2009年以前に携帯各社が発行した形式" in m for m in shown)
 
 
@@ -176,7 +176,7 @@ def test_it_stores_phones_in_half_width_digits_and_hyphens(staff_client, typed, 
 @pytest.mark.django_db
 def test_it_warns_of_a_birth_date_out_of_working_age(staff_client):
     response = _add(staff_client, birth_date="2020-04-01")
-    shown = [str(m) for m in staff_client.get(response["Location"]).context["messages"]]
+    shown = [w.message for w in staff_client.get(response["Location"]).context["warnings"]]
     assert any("歳になります" in m for m in shown)
     assert Worker.objects.count() == 1
 
