@@ -12,6 +12,7 @@ app.autodiscover_tasks(
     [
         "vault.firms",
         "vault.crypto",
+        "ccus.accounts",
         "ccus.reminders",
         "ccus.oversight",
         "ccus.rosters",

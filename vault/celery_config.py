@@ -17,6 +17,11 @@ BEAT_SCHEDULE = {
     },
     # One-time links to a worker's login close (and wipe their ciphertext) when 72 hours pass.
     "expire-handoff-links": {"task": "ccus.handoff.tasks.expire_handoff_links", "schedule": 900.0},
+    # Nightly, after the backup: an account in the trash for 30 days is deleted for good.
+    "purge-trash": {
+        "task": "ccus.accounts.tasks.purge_trash",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Mondays at 08:55 JST: each firm's own readiness of the week, for its health report.
     "snapshot-health": {
         "task": "ccus.health.tasks.snapshot_health",

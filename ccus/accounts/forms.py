@@ -29,6 +29,7 @@ DATE_WIDGET = forms.DateInput(
 )
 DATE_HELP = _("Western or Japanese era: 2027/03/31, 令和9年3月31日 or R9.3.31.")
 SECRET_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
+CLEAR_PREFIX = "clear_"
 STORED_HELP = _("Saved. Leave blank to keep it, or type a new value to replace it.")
 
 
@@ -61,11 +62,24 @@ class AccountForm(forms.Form):
             self.fields["company"].queryset = Company.objects.filter(
                 organization=organization
             ).only("id", "name")
+        stored = []
         for name in self.secret_names:
             self.fields[name].widget.attrs.update(SECRET_ATTRS)
             if account is not None and has_value(account, name):
                 self.fields[name].help_text = STORED_HELP
                 self.fields[name].widget.attrs["placeholder"] = "••••••••"
+                stored.append(name)
+        self.fields = self._with_clear_boxes(stored)
+
+    def _with_clear_boxes(self, stored: list[str]) -> dict:
+        """Put a "clear" box right after each stored secret: blank alone keeps the value."""
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            if name in stored:
+                label = _("Clear the saved %(field)s") % {"field": field.label}
+                fields[CLEAR_PREFIX + name] = forms.BooleanField(label=label, required=False)
+        return fields
 
     @property
     def secret_names(self) -> list[str]:
@@ -80,6 +94,10 @@ class AccountForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name in self.secret_names:
+            if cleaned.get(CLEAR_PREFIX + name) and cleaned.get(name) not in ("", None):
+                message = _("Either type a new value or tick “clear”, not both.")
+                self.add_error(name, ValidationError(message, code="clear_and_value"))
         candidate = id_candidate(cleaned.get("ccus_id") or "", ID_KIND[self.model])
         # Only when the person pressed the button that offered these very digits.
         if candidate and self.data.get("accept_id") == candidate:
@@ -112,9 +130,17 @@ class AccountForm(forms.Form):
         return values
 
     def changes(self) -> dict:
-        """Return the values for the service; on edit, blank secrets keep what is stored."""
+        """Return the values for the service; on edit, blank secrets keep what is stored.
+
+        A secret whose "clear" box is ticked is emptied.
+        """
         values = {}
         for name, value in self.cleaned_data.items():
+            if name.startswith(CLEAR_PREFIX):
+                continue
+            if self.cleaned_data.get(CLEAR_PREFIX + name):
+                values[name] = None  # cleared on purpose: audited as a change of the field
+                continue
             if self.account is not None and name in self.secret_names and value in ("", None):
                 continue
             values[name] = value

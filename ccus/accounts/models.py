@@ -17,6 +17,13 @@ from vault.crypto.fields import (
 from vault.firms.models import Organization, TenantQuerySet
 
 
+class LiveAccountManager(models.Manager.from_queryset(TenantQuerySet)):
+    """The accounts in use: an account in the trash is left out of every page, count and feed."""
+
+    def get_queryset(self) -> TenantQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class CcusAccount(models.Model):
     """What a business and a worker account share: login, recovery items, confirmation."""
 
@@ -70,18 +77,38 @@ class CcusAccount(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved to the trash (a record added by mistake): kept for TRASH_DAYS, then purged.
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
-    objects = TenantQuerySet.as_manager()
+    objects = LiveAccountManager()
+    # The trash and what must see it: restore, purge, key rotation.
+    with_trash = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True
         ordering = ["name_kana", "name", "id"]
+        # An account in the trash does not hold its ID: the same ID can be added again, and a
+        # restore that would clash is refused with the name of the account that holds it.
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "ccus_id_index"], name="%(class)s_unique_id_per_org"
+                fields=["organization", "ccus_id_index"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="%(class)s_unique_id_per_org",
             ),
             models.UniqueConstraint(
-                fields=["organization", "ccus_id_index_new"], name="%(class)s_unique_new_id"
+                fields=["organization", "ccus_id_index_new"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="%(class)s_unique_new_id",
             ),
         ]
         indexes = [
@@ -116,6 +143,13 @@ class Company(CcusAccount):
         verbose_name_plural = _("business accounts")
 
 
+class LiveFeeManager(models.Manager):
+    """The fees of businesses in use: reminders and feeds never see those in the trash."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(company__deleted_at__isnull=True)
+
+
 class ManagerIdFee(models.Model):
     """A yearly 管理者ID利用料 due date of one of the company's manager IDs."""
 
@@ -123,6 +157,8 @@ class ManagerIdFee(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="manager_id_fees")
     label = models.CharField(_("manager ID"), max_length=100)
     due_on = models.DateField(_("fee due on"))
+
+    objects = LiveFeeManager()
 
     class Meta:
         verbose_name = _("manager ID fee")

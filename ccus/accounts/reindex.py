@@ -28,7 +28,7 @@ def reindex_accounts(model: type[CcusAccount], *, batch_size: int = 500) -> Coun
     while True:
         with transaction.atomic():
             batch = list(
-                model.objects.select_for_update(of=("self",))
+                model.with_trash.select_for_update(of=("self",))
                 .select_related("organization")
                 .filter(pk__gt=last)
                 .order_by("pk")
@@ -45,7 +45,7 @@ def reindex_accounts(model: type[CcusAccount], *, batch_size: int = 500) -> Coun
                 if all(getattr(account, name) == value for name, value in wanted.items()):
                     counts["current"] += 1
                 else:
-                    model.objects.filter(pk=account.pk).update(**wanted)
+                    model.with_trash.filter(pk=account.pk).update(**wanted)
                     counts["rewritten"] += 1
                     firms.add(account.organization_id)
         if not batch:
@@ -64,4 +64,4 @@ def unlisted_indexes(model: type[CcusAccount]) -> int:
         & reduce(lambda q, p: q & ~Q(**{f"{column}__startswith": p}), prefixes, Q())
         for column in INDEX_COLUMNS
     ]
-    return model.objects.filter(reduce(lambda a, b: a | b, stale)).count()
+    return model.with_trash.filter(reduce(lambda a, b: a | b, stale)).count()

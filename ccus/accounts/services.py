@@ -95,7 +95,8 @@ def refresh_derived(account: CcusAccount) -> None:
     account.search_text = f"{search_key(account.name)}|{search_key(account.name_kana)}"
 
 
-def _id_holder(account: CcusAccount) -> CcusAccount | None:
+def id_holder(account: CcusAccount) -> CcusAccount | None:
+    """Return the other account in use in the firm that holds this account's ID, if any."""
     if not account.ccus_id_index:
         return None
     holders = type(account).objects.filter(
@@ -116,7 +117,7 @@ def _duplicate_id_error(holder: CcusAccount) -> ValidationError:
 
 
 def _save(account: CcusAccount, *, action: str, changed: list[str], actor, request) -> None:
-    holder = _id_holder(account)
+    holder = id_holder(account)
     if holder is not None:
         raise _duplicate_id_error(holder)
     # The registered email was checked by validate_registered_email, which also accepts the
@@ -128,7 +129,7 @@ def _save(account: CcusAccount, *, action: str, changed: list[str], actor, reque
             account.save()
     except IntegrityError as error:
         # Another request saved the same ID between our check and our insert.
-        holder = _id_holder(account)
+        holder = id_holder(account)
         if holder is None:
             raise
         raise _duplicate_id_error(holder) from error
@@ -190,7 +191,7 @@ def account_draft(*, account: CcusAccount, **fields) -> CcusAccount:
 def account_validate(*, account: CcusAccount, **fields) -> None:
     """Raise the ValidationError that saving these fields would raise; write nothing."""
     account = account_draft(account=account, **fields)
-    holder = _id_holder(account)
+    holder = id_holder(account)
     if holder is not None:
         raise _duplicate_id_error(holder)
 

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from ccus.accounts import fee_views, reveal, search, views
+from ccus.accounts import fee_views, reveal, search, trash_views, views
 from ccus.accounts.kinds import KIND
 from ccus.accounts.models import Company, Worker
 
 
 def account_urls(model) -> list:
-    """Return the URLs of one kind of account: list, create, detail, edit, warnings, reveal."""
+    """Return the URLs of one kind of account: list, create, detail, edit, trash, reveal."""
     prefix, kw = KIND[model], {"model": model}
     return [
         path(f"{prefix}/", views.account_list_view, kw, name=prefix),
@@ -28,6 +28,18 @@ def account_urls(model) -> list:
             kw,
             name=f"{prefix}-warnings",
         ),
+        path(
+            f"{prefix}/<uuid:uuid>/delete/",
+            trash_views.account_delete_view,
+            kw,
+            name=f"{prefix}-delete",
+        ),
+        path(
+            f"{prefix}/<uuid:uuid>/restore/",
+            trash_views.account_restore_view,
+            kw,
+            name=f"{prefix}-restore",
+        ),
         path(f"{prefix}/<uuid:uuid>/reveal/", reveal.account_reveal, kw, name=f"{prefix}-reveal"),
     ]
 
@@ -42,4 +54,5 @@ urlpatterns = [
         fee_views.fee_action_view,
         name="companies-fee-action",
     ),
+    path("trash/", trash_views.trash_view, name="trash"),
 ]

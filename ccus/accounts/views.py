@@ -68,6 +68,7 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "password_label": model._meta.get_field("password").verbose_name,
         "can_copy_id": membership.has_role(reveal_role("ccus_id")),
         "can_copy_password": membership.has_role(reveal_role("password")),
+        "can_see_trash": membership.has_role(Role.ADMIN),
         # The rows are rendered once per version of the firm's accounts (see the template).
         "rows_version": accounts_version(membership.organization_id),
     }
@@ -94,6 +95,7 @@ def account_detail(request: HttpRequest, model: type[CcusAccount], uuid) -> Http
         "asked_field": request.GET.get("reveal", ""),
         "id_label": model._meta.get_field("ccus_id").verbose_name,
         "can_edit": membership.has_role(Role.STAFF),
+        "can_delete": membership.has_role(Role.ADMIN),
         "overdue": is_overdue(account, account.organization.confirmation_policy_days),
     }
     return render(request, "ccus/accounts/detail.html", context)

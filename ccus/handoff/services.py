@@ -107,6 +107,8 @@ def handoff_open(*, uuid, secret: str, pin: str, request: HttpRequest) -> Opened
     now = timezone.now()
     if link.status == HandoffLink.Status.OPEN and link.expires_at <= now:
         _expire(link, now, request)
+    if link.status == HandoffLink.Status.OPEN and link.worker.deleted_at is not None:
+        _close(link, HandoffLink.Status.REVOKED, now)  # the worker was moved to the trash
     if link.status != HandoffLink.Status.OPEN:
         return Opened(link)
     try:

@@ -4,7 +4,7 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ccus.recovery import guide
@@ -12,6 +12,8 @@ from ccus.recovery.guide import path_label
 from ccus.recovery.models import RecoveryCase
 from vault.firms.models import Organization
 
+# A case of an account in the trash is left out with the account.
+LIVE_ACCOUNT = Q(company__deleted_at__isnull=True, worker__deleted_at__isnull=True)
 LOG_FIELDS = [
     "uuid", "path", "started_at", "completed_at", "abandoned_at", "company__uuid", "company__name",
     "worker__uuid", "worker__name", "started_by__email", "started_by__full_name",
@@ -21,7 +23,9 @@ LOG_FIELDS = [
 def recovery_cases(organization: Organization, *, abandoned: bool) -> QuerySet:
     """Return the firm's abandoned cases, or the others (open and solved), newest first."""
     return (
-        RecoveryCase.objects.filter(organization=organization, abandoned_at__isnull=not abandoned)
+        RecoveryCase.objects.filter(
+            LIVE_ACCOUNT, organization=organization, abandoned_at__isnull=not abandoned
+        )
         .select_related("company", "worker", "started_by")
         .only(*LOG_FIELDS)
     )
@@ -37,7 +41,7 @@ def recovery_summary(organization: Organization) -> dict:
     """Count the last 12 months' cases solved and abandoned, and the median time, per path too."""
     year_ago = timezone.now() - datetime.timedelta(days=365)
     rows = RecoveryCase.objects.filter(
-        organization=organization, started_at__gte=year_ago
+        LIVE_ACCOUNT, organization=organization, started_at__gte=year_ago
     ).values_list("path", "started_at", "completed_at", "abandoned_at")
     paths: dict = defaultdict(lambda: {"solved": [], "abandoned": 0, "open": 0})
     for path, started_at, completed_at, abandoned_at in rows:

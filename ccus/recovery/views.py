@@ -21,7 +21,7 @@ from ccus.recovery.forms import (
 )
 from ccus.recovery.models import RecoveryCase
 from ccus.recovery.paths import email_inquiry_items, format_value, id_inquiry_answers, id_printed_on
-from ccus.recovery.selectors import recovery_cases, recovery_summary
+from ccus.recovery.selectors import LIVE_ACCOUNT, recovery_cases, recovery_summary
 from ccus.recovery.services import (
     recovery_answer,
     recovery_complete,
@@ -135,7 +135,9 @@ def _case_context(
 
 
 def _get_case(request: HttpRequest, uuid) -> RecoveryCase:
-    cases = RecoveryCase.objects.select_related("company", "worker", "organization")
+    cases = RecoveryCase.objects.filter(LIVE_ACCOUNT).select_related(
+        "company", "worker", "organization"
+    )
     return get_for_role(request, cases, Role.STAFF, uuid=uuid)
 
 

@@ -169,8 +169,13 @@ def restore_plan(organization: Organization, backup: Backup) -> list[RecordPlan]
 def _match(organization, model, plans, accounts, related, fees) -> None:
     """Find each record's account: by UUID, else by ID (an account added again by hand)."""
     in_backup = {str(p.values.get("uuid")) for p in plans}
-    taken = model.objects.exclude(organization=organization).filter(uuid__in=in_backup)
+    taken = model.with_trash.exclude(organization=organization).filter(uuid__in=in_backup)
     foreign = {str(u) for u in taken.values_list("uuid", flat=True)}
+    # A backup does not carry the trash, but an older one may hold what was moved there since.
+    trashed = model.with_trash.filter(
+        organization=organization, deleted_at__isnull=False, uuid__in=in_backup
+    )
+    in_trash = {str(u) for u in trashed.values_list("uuid", flat=True)}
     ids = [p.values["ccus_id"] for p in plans if p.values.get("ccus_id") and not p.errors]
     by_pk = {account.pk: account for account in accounts.values()}
     by_id = {i: by_pk[pk] for i, pk in accounts_by_id(model.objects, organization, ids).items()}
@@ -187,6 +192,11 @@ def _match(organization, model, plans, accounts, related, fees) -> None:
                 account = None
         if key in foreign:
             plan.errors.append(_("This record belongs to another firm."))
+        if key in in_trash:
+            plan.errors.append(
+                _("This account is in the trash. If it should come back, an owner restores it "
+                  "from the trash first.")
+            )  # fmt: skip
         if plan.errors:
             plan.action = "error"
         elif account is not None:
