@@ -30,3 +30,13 @@ def hand_session_to_browser(page, live_server, user) -> None:
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+
+
+def sign_in_browser(page, live_server, user) -> None:
+    """Sign in through a test client and hand its session cookie to the browser."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, user)
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+    page.context.add_cookies([{**cookie, "url": live_server.url}])

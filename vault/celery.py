@@ -13,6 +13,8 @@ app.autodiscover_tasks(
         "vault.firms",
         "vault.crypto",
         "ccus.accounts",
+        "ccus.handoff",
+        "ccus.health",
         "ccus.reminders",
         "ccus.oversight",
         "ccus.rosters",

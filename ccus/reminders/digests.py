@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ccus.accounts.models import Company, Worker
 from ccus.mail.models import DeliveryStatus
 from ccus.reminders.groups import GROUPS, reminder_group
 from ccus.reminders.models import ReminderDelivery
@@ -123,10 +124,32 @@ def send_pending(recipient_id: int, *, final_attempt: bool) -> int:
     return sent
 
 
+def _without_trash(deliveries: list[ReminderDelivery]) -> list[ReminderDelivery]:
+    """Forget the reminders of accounts moved to the trash after they were planned."""
+    trashed = set()
+    for model, subject_type in ((Company, "company"), (Worker, "worker")):
+        uuids = [d.subject_uuid for d in deliveries if d.subject_type == subject_type]
+        in_trash = model.with_trash.filter(uuid__in=uuids, deleted_at__isnull=False)
+        trashed |= set(in_trash.values_list("uuid", flat=True))
+    if not trashed:
+        return deliveries
+    # Forgotten, not marked: an account restored from the trash is reminded of again.
+    ReminderDelivery.objects.filter(
+        id__in=[d.id for d in deliveries if d.subject_uuid in trashed]
+    ).delete()
+    return [d for d in deliveries if d.subject_uuid not in trashed]
+
+
 def _send(digest: uuid.UUID, recipient_id: int, *, final_attempt: bool) -> int:
-    deliveries = list(
-        ReminderDelivery.objects.filter(digest=digest).select_related("organization").order_by("id")
+    deliveries = _without_trash(
+        list(
+            ReminderDelivery.objects.filter(digest=digest)
+            .select_related("organization")
+            .order_by("id")
+        )
     )
+    if not deliveries:
+        return 0
     recipient = User.objects.get(pk=recipient_id)
     try:
         build_message(digest, recipient, deliveries).send()

@@ -3,25 +3,16 @@
 import datetime
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from ccus.accounts.models import Worker
-from tests.console import sign_in
+from tests.console import sign_in_browser
 from tests.factories import make_company, make_worker
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 CARRIER = "携帯電話会社のメールアドレスです"
 SHARED = "ほかに1人の技能者が同じ登録メールアドレスを使っています"
-
-
-def _sign_in(page, live_server, user) -> None:
-    """Sign in through a test client and hand its session cookie to the browser."""
-    client = Client()
-    sign_in(client, user)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
-    page.context.add_cookies([{**cookie, "url": live_server.url}])
 
 
 def _warnings(page, field: str):
@@ -34,7 +25,7 @@ def test_it_warns_beside_a_field_as_it_is_left_and_once_after_saving(
 ):
     make_worker(organization, name="先輩 一郎", registered_email="family@docomo.ne.jp")
     make_company(organization, name="協力建設株式会社")
-    _sign_in(page, live_server, staff)
+    sign_in_browser(page, live_server, staff)
     page.set_viewport_size(DESKTOP)
     page.goto("/workers/new/")
     page.get_by_label("氏名・名称").fill("新人 二郎")
@@ -72,7 +63,7 @@ def test_it_warns_on_a_phone_when_an_edit_puts_a_carrier_address(
     page, live_server, screenshot, organization, staff
 ):
     worker = make_worker(organization, name="現場 三郎", registered_email="genba@example.jp")
-    _sign_in(page, live_server, staff)
+    sign_in_browser(page, live_server, staff)
     page.set_viewport_size(PHONE)
     page.goto(f"/workers/{worker.uuid}/edit/")
     email = page.get_by_label("登録メールアドレス", exact=True)

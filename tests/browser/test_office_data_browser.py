@@ -1,10 +1,9 @@
 """An office admin brings a roster kept in Excel for years, fixes what Excel did, and recovers."""
 
 import pytest
-from django.test import Client
 
 from ccus.accounts.models import Worker
-from tests.console import sign_in
+from tests.console import sign_in_browser
 from tests.factories import make_company, make_worker
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -19,19 +18,11 @@ ROSTER = [
 ]
 
 
-def _sign_in(page, live_server, user) -> None:
-    """Sign in through a test client and hand its session cookie to the browser."""
-    client = Client()
-    sign_in(client, user)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
-    page.context.add_cookies([{**cookie, "url": live_server.url}])
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_imports_an_excel_roster_and_offers_what_excel_dropped(
     page, live_server, screenshot, organization, owner, tmp_path
 ):
-    _sign_in(page, live_server, owner)
+    sign_in_browser(page, live_server, owner)
     page.set_viewport_size(DESKTOP)
     roster = tmp_path / "名簿.csv"
     roster.write_bytes(("\r\n".join(ROSTER) + "\r\n").encode("cp932"))
@@ -90,7 +81,7 @@ def test_it_keeps_typed_inquiry_items_across_the_reveal_and_asks_what_it_cannot_
                            registered_email="hanako@example.jp")  # fmt: skip
     worker = make_worker(organization, name="技能者 一郎", ccus_id="12345678901234",
                          address="大阪府大阪市1-1", company=company)  # fmt: skip
-    _sign_in(page, live_server, owner)
+    sign_in_browser(page, live_server, owner)
     page.set_viewport_size(DESKTOP)
     page.goto(f"/workers/{worker.uuid}/recovery/")
     page.get_by_label("登録メールアドレス（分からない、または受信できない）").check()

@@ -1,23 +1,14 @@
 """In Chromium: an owner moves a mistaken worker to the trash, finds it there, restores it."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from ccus.accounts.models import Worker
-from tests.console import sign_in
+from tests.console import sign_in_browser
 from tests.factories import make_worker
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-
-
-def _sign_in(page, live_server, user) -> None:
-    """Sign in through a test client and hand its session cookie to the browser."""
-    client = Client()
-    sign_in(client, user)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
-    page.context.add_cookies([{**cookie, "url": live_server.url}])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,7 +17,7 @@ def test_an_owner_moves_a_mistake_to_the_trash_and_restores_it(
 ):
     worker = make_worker(organization, name="二重 登録", ccus_id="12345678901234")
     make_worker(organization, name="正しい 登録")
-    _sign_in(page, live_server, owner)
+    sign_in_browser(page, live_server, owner)
     page.set_viewport_size(DESKTOP)
     page.goto(f"/workers/{worker.uuid}/")
     page.get_by_role("link", name="間違って登録した：ごみ箱に移す").click()

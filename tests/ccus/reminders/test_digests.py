@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from ccus.accounts.models import Worker
+from ccus.accounts.trash import account_delete
 from ccus.mail.models import DeliveryStatus
 from ccus.reminders.digests import claim, confirm_token
 from ccus.reminders.models import ReminderDelivery
@@ -47,6 +48,22 @@ def test_it_sends_one_japanese_digest_per_recipient(planned, owner, admin_member
     html = message.alternatives[0][0]
     assert "内容は正しい" in html
     assert ReminderDelivery.objects.exclude(status=DeliveryStatus.SENT).count() == 0
+
+
+@pytest.mark.django_db
+def test_it_leaves_out_an_account_moved_to_the_trash_after_planning(
+    organization, owner, django_capture_on_commit_callbacks
+):
+    make_worker(organization, name="残る 三郎")
+    gone = make_worker(organization, name="消えた 四郎")
+    Worker.objects.update(last_confirmed_at=None)
+    recipients = plan_reminders().recipients
+    account_delete(account=gone, actor=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_digests(recipients)
+    [message] = mail.outbox
+    assert "残る 三郎" in message.body and "消えた 四郎" not in message.body
+    assert not ReminderDelivery.objects.filter(subject_uuid=gone.uuid).exists()
 
 
 @pytest.mark.django_db
