@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ccus.accounts.dates import parse_date
 from ccus.accounts.kinds import ID_KIND
 from ccus.accounts.models import CcusAccount, Company, Worker
+from ccus.accounts.selectors import WARNED_FIELDS
 from ccus.accounts.validators import id_candidate
 from vault.crypto.fields import encrypted_fields, has_value
 
@@ -80,6 +81,15 @@ class AccountForm(forms.Form):
                 label = _("Clear the saved %(field)s") % {"field": field.label}
                 fields[CLEAR_PREFIX + name] = forms.BooleanField(label=label, required=False)
         return fields
+
+    @property
+    def warning_slots(self) -> set[str]:
+        """Return the fields after which a field's warnings go: after its "clear" box if any."""
+        return {
+            CLEAR_PREFIX + name if CLEAR_PREFIX + name in self.fields else name
+            for name in WARNED_FIELDS
+            if name in self.fields
+        }
 
     @property
     def secret_names(self) -> list[str]:

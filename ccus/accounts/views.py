@@ -137,7 +137,7 @@ def account_create_view(request: HttpRequest, model: type[CcusAccount]) -> HttpR
         )
         if account is not None:
             return _after_save(request, account, _("Saved %(name)s.") % {"name": account.name})
-    context = {"form": form, "model": model, "kind": KIND[model], "warned": WARNED_FIELDS}
+    context = {"form": form, "model": model, "kind": KIND[model]}
     return render(request, "ccus/accounts/form.html", context)
 
 
@@ -160,10 +160,7 @@ def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> H
         )
         if saved is not None:
             return _after_save(request, saved, _("Saved %(name)s.") % {"name": saved.name})
-    context = {
-        "form": form, "model": model, "kind": KIND[model], "account": account,
-        "warned": WARNED_FIELDS,
-    }  # fmt: skip
+    context = {"form": form, "model": model, "kind": KIND[model], "account": account}
     return render(request, "ccus/accounts/form.html", context)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from ccus.accounts.models import Company, Worker
+from ccus.recovery.models import HandoverStep
 from tests.factories import make_worker
 
 
@@ -82,3 +83,15 @@ def test_it_reads_the_day_a_worker_left_in_wareki(staff_client, organization):
     staff_client.post(f"/workers/{worker.uuid}/left/", {"left_on": "R7.3.31"})
     worker.refresh_from_db()
     assert worker.left_on == datetime.date(2025, 3, 31)
+
+
+@pytest.mark.django_db
+def test_it_reads_a_handover_step_dated_in_wareki(owner_client, organization):
+    worker = make_worker(organization, name="引継ぎ 和暦")
+    owner_client.post(
+        f"/workers/{worker.uuid}/handover/", {"step": "email_moved", "done_on": "令和8年10月5日"}
+    )
+    step = HandoverStep.objects.get(worker=worker)
+    assert step.done_on == datetime.date(2026, 10, 5)
+    page = owner_client.get(f"/workers/{worker.uuid}/handover/").content.decode()
+    assert 'value="2026/10/05"' in page
