@@ -59,6 +59,21 @@ def test_the_figures_count_it_out_at_once_and_back_in_on_restore(owner_client, o
     assert counted() == "1"
 
 
+def test_the_health_report_counts_it_out_and_back_in(owner_client, organization, owner):
+    make_worker(organization, name="共有 一郎", registered_email="same@example.jp")
+    twin = make_worker(organization, name="共有 二郎", registered_email="same@example.jp")
+
+    def workers() -> dict:
+        sections = owner_client.get("/").context["sections"]
+        return next(counts for _label, kind, counts in sections if kind == "workers")
+
+    assert (workers()["total"], workers()["shared_email"]) == (2, 2)
+    account_delete(account=twin, actor=owner)
+    assert (workers()["total"], workers()["shared_email"]) == (1, 0)
+    account_restore(account=twin, actor=owner)
+    assert (workers()["total"], workers()["shared_email"]) == (2, 2)
+
+
 def test_reminders_leave_it_out(organization, owner, trashed):
     with time_machine.travel(datetime.datetime(2027, 6, 30, 9, tzinfo=TOKYO), tick=False):
         plan_reminders()
