@@ -122,3 +122,18 @@ def test_it_shows_warnings_once_after_saving(staff_client, organization):
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     warning = "携帯電話会社のメールアドレスです"
     assert body.count(warning) == 1
+
+
+@pytest.mark.django_db
+def test_it_warns_of_digits_saved_as_the_other_kind_of_id(staff_client, organization):
+    make_company(organization, name="自社", ccus_id="11112222333344")
+    found = _warnings(
+        staff_client, "/workers/new/warnings/", "ccus_id", ccus_id="1111 2222 3333 44"
+    )
+    assert len(found) == 1 and "自社" in found[0]
+
+
+@pytest.mark.django_db
+def test_it_warns_of_a_birth_date_typed_in_wareki_out_of_working_age(staff_client):
+    found = _warnings(staff_client, "/workers/new/warnings/", "birth_date", birth_date="R2.4.1")
+    assert len(found) == 1 and "歳になります" in found[0]
