@@ -18,6 +18,16 @@ log = logging.getLogger(__name__)
 TRASH_DAYS = 30
 
 
+def _audit(account: CcusAccount, verb: str, actor=None, request=None) -> None:
+    audit_record(
+        action=f"{account._meta.model_name}.{verb}",
+        actor=actor,
+        organization_id=account.organization_id,
+        target=account,
+        request=request,
+    )
+
+
 def purge_date(account: CcusAccount) -> datetime.date:
     """Return the day an account in the trash is purged for good."""
     return timezone.localdate(account.deleted_at + datetime.timedelta(days=TRASH_DAYS))
@@ -38,13 +48,7 @@ def account_delete(*, account: CcusAccount, actor, request: HttpRequest | None =
     account.deleted_by = actor
     account.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     accounts_changed(account.organization_id)
-    audit_record(
-        action=f"{account._meta.model_name}.delete",
-        actor=actor,
-        organization_id=account.organization_id,
-        target=account,
-        request=request,
-    )
+    _audit(account, "delete", actor, request)
 
 
 def _restore_clash(account: CcusAccount) -> ValidationError | None:
@@ -79,13 +83,7 @@ def account_restore(*, account: CcusAccount, actor, request: HttpRequest | None 
         # Another request saved the same ID between our check and our update.
         raise _restore_clash(account) or integrity from integrity
     accounts_changed(account.organization_id)
-    audit_record(
-        action=f"{account._meta.model_name}.restore",
-        actor=actor,
-        organization_id=account.organization_id,
-        target=account,
-        request=request,
-    )
+    _audit(account, "restore", actor, request)
 
 
 def trash_expired(now: datetime.datetime | None = None) -> int:
@@ -100,11 +98,7 @@ def trash_expired(now: datetime.datetime | None = None) -> int:
             expired = expired.exclude(id__in=held)
         for account in expired.only("id", "uuid", "name", "organization_id").iterator():
             with transaction.atomic():
-                audit_record(
-                    action=f"{model._meta.model_name}.purge",
-                    organization_id=account.organization_id,
-                    target=account,
-                )
+                _audit(account, "purge")
                 model.with_trash.filter(pk=account.pk).delete()
             purged += 1
     log.info("trash=purged count=%s", purged)
