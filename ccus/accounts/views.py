@@ -1,4 +1,4 @@
-"""The office admin console: lists, detail, create, edit, confirm, worker left."""
+"""The office admin console: lists, detail, create, edit, field warnings, confirm, worker left."""
 
 import datetime
 
@@ -174,7 +174,9 @@ def _typed_warnings(form, account: CcusAccount, name: str) -> list:
 
 
 @require_POST
-def account_field_warnings(request: HttpRequest, model: type[CcusAccount], uuid=None):
+def account_field_warnings(
+    request: HttpRequest, model: type[CcusAccount], uuid=None
+) -> JsonResponse:
     """Return, as JSON, the warnings about the field just left in an account form."""
     if uuid is None:
         organization = require_membership(request, Role.STAFF).organization
