@@ -138,6 +138,8 @@ def account_create_view(request: HttpRequest, model: type[CcusAccount]) -> HttpR
         if account is not None:
             return _after_save(request, account, _("Saved %(name)s.") % {"name": account.name})
     context = {"form": form, "model": model, "kind": KIND[model]}
+    if form.is_bound:
+        context["typed_warnings"] = _form_warnings(form, model(organization=organization))
     return render(request, "ccus/accounts/form.html", context)
 
 
@@ -161,6 +163,8 @@ def account_edit_view(request: HttpRequest, model: type[CcusAccount], uuid) -> H
         if saved is not None:
             return _after_save(request, saved, _("Saved %(name)s.") % {"name": saved.name})
     context = {"form": form, "model": model, "kind": KIND[model], "account": account}
+    if form.is_bound:
+        context["typed_warnings"] = _form_warnings(form, account)
     return render(request, "ccus/accounts/form.html", context)
 
 
@@ -171,6 +175,12 @@ def _typed_warnings(form, account: CcusAccount, name: str) -> list:
     except ValidationError:
         return []  # a refused value is explained when the form is saved
     return field_warnings(draft, name)
+
+
+def _form_warnings(form, account: CcusAccount) -> dict[str, list[str]]:
+    """Return, by field, the warnings of what was typed in a form sent back to be corrected."""
+    names = [name for name in WARNED_FIELDS if name in form.fields]
+    return {name: [w.message for w in _typed_warnings(form, account, name)] for name in names}
 
 
 @require_POST

@@ -137,3 +137,18 @@ def test_it_warns_of_digits_saved_as_the_other_kind_of_id(staff_client, organiza
 def test_it_warns_of_a_birth_date_typed_in_wareki_out_of_working_age(staff_client):
     found = _warnings(staff_client, "/workers/new/warnings/", "birth_date", birth_date="R2.4.1")
     assert len(found) == 1 and "歳になります" in found[0]
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_to_be_corrected_shows_warnings_beside_their_fields(staff_client):
+    with translation.override("ja"):
+        response = staff_client.post(
+            "/workers/new/",
+            {"name": "直す 人", "ccus_id": "123456789012", "registered_email": "k@docomo.ne.jp"},
+        )
+    body = response.content.decode()
+    assert response.status_code == 200
+    box = body.split('data-warnings-for="registered_email"')[1].split("</div>")[0]
+    assert "携帯電話会社のメールアドレスです" in box
+    assert body.count("携帯電話会社のメールアドレスです") == 1
+    assert not Worker.objects.exists()
