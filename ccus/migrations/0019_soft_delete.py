@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ccus', '0015_blind_index_new_key'),
+        ('ccus', '0018_words_engagement_audit_names'),
         ('vault', '0003_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
