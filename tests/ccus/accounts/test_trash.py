@@ -1,6 +1,7 @@
 """The trash: move a mistaken record there, restore it, purge it after 30 days; clear a secret."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -123,7 +124,8 @@ def test_the_audit_log_names_trash_actions_in_japanese(owner_client, organizatio
     with translation.override("ja"):
         body = owner_client.get("/firm/audit/").content.decode()
         csv = owner_client.get("/firm/audit/?format=csv").content.decode("utf-8-sig")
-    assert "技能者アカウントをごみ箱に移動" in body and "worker.delete" not in body
+    text = re.sub(r"<[^>]*>", " ", body)  # what is read; the filter's option values keep codes
+    assert "技能者アカウントをごみ箱に移動" in text and "worker.delete" not in text
     assert "技能者アカウントをごみ箱に移動" in csv
 
 

@@ -35,7 +35,7 @@ def test_it_sends_an_error_of_a_page_without_any_value(client, admin_member, org
     worker = make_secret_worker(organization)
     sign_in(client, admin_member)
 
-    def broken(request, account, field, **kwargs):
+    def broken(request, account, *args, **kwargs):
         password = account.password  # a local variable holding a secret
         raise RuntimeError(
             f"cannot show {account.ccus_id} to {account.registered_email} {password}"
