@@ -41,7 +41,7 @@ class FeeForm(forms.Form):
         label=gettext_lazy("Which manager ID"),
         max_length=100,
         help_text=gettext_lazy(
-            "A name you recognise, e.g. 事業者責任者 or 現場管理者（駅前ビル）. Not the ID itself."
+            "A name you recognise, such as 事業者責任者 or 現場管理者（駅前ビル）. Not the ID itself."
         ),
     )
     due_on = JapaneseDateField(
@@ -53,7 +53,7 @@ class FeeForm(forms.Form):
         label = self.cleaned_data["label"].strip()
         if _ID_LIKE.search(re.sub(r"[\s\-]", "", label)):
             raise ValidationError(
-                _("Write which manager ID this is (e.g. 現場管理者・駅前ビル), not its digits: "
+                _("Write which manager ID this is (such as 現場管理者・駅前ビル), not its digits: "
                   "this name is not kept encrypted."),
                 code="id_in_label",
             )  # fmt: skip
