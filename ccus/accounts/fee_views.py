@@ -41,7 +41,8 @@ class FeeForm(forms.Form):
         label=gettext_lazy("Which manager ID"),
         max_length=100,
         help_text=gettext_lazy(
-            "A name you recognise, such as 事業者責任者 or 現場管理者（駅前ビル）. Not the ID itself."
+            "A name you recognise, such as 事業者責任者 or 現場管理者（駅前ビル）. "
+            "Not the ID itself."
         ),
     )
     due_on = JapaneseDateField(
