@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.rosters.importer import roster_import
 from ccus.rosters.models import ImportJob, ImportMapping
-from ccus.rosters.read import Sheet, read_roster
-from ccus.rosters.rows import MODELS, RowResult, check_rows, map_headers
+from ccus.rosters.progress import START, JobProgress
+from ccus.rosters.read import Sheet, count_rows, read_roster, stream_roster
+from ccus.rosters.rows import MODELS, RowResult, check_chunks, check_rows, map_headers
 from vault.firms.models import Organization
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,15 @@ def remembered_mapping(organization: Organization) -> dict[str, str]:
     )
 
 
+def _job_mapping(job: ImportJob, header: list[str]) -> dict[int, str]:
+    remembered = {**remembered_mapping(job.organization), **job.mapping}
+    return map_headers(header, remembered, job.kind)
+
+
 def job_sheet(job: ImportJob) -> tuple[Sheet, dict[int, str]]:
     """Return the job's file as read, and the column mapping in force."""
     sheet = read_roster(base64.b64decode(job.content), job.filename, job.encoding)
-    remembered = {**remembered_mapping(job.organization), **job.mapping}
-    return sheet, map_headers(sheet.header, remembered, job.kind)
+    return sheet, _job_mapping(job, sheet.header)
 
 
 def job_preview(job: ImportJob) -> tuple[Sheet, dict[int, str], list[RowResult]]:
@@ -104,17 +109,23 @@ def job_run(job_id: int, request: HttpRequest | None = None) -> Counter | None:
     """Import a queued job's valid rows in one transaction; on any error nothing is written."""
     claimed = ImportJob.objects.filter(
         id=job_id, status__in=[ImportJob.Status.PREVIEW, ImportJob.Status.QUEUED]
-    ).update(status=ImportJob.Status.RUNNING, progress=10)
+    ).update(status=ImportJob.Status.RUNNING, progress=START)
     if not claimed:
         return None
     job = ImportJob.objects.select_related("organization", "created_by").get(id=job_id)
     try:
-        _sheet, _mapping, results = job_preview(job)
-        ImportJob.objects.filter(id=job_id).update(progress=50)
-        counts = roster_import(
-            organization=job.organization, results=results, actor=job.created_by,
-            request=request, filename=job.filename, model=MODELS[job.kind],
-        )  # fmt: skip
+        # The file is read as it is written, a chunk of rows at a time, never whole.
+        data = base64.b64decode(job.content)
+        total = count_rows(data, job.filename, job.encoding)
+        stream = stream_roster(data, job.filename, job.encoding)
+        chunks = check_chunks(job.organization, stream.rows, _job_mapping(job, stream.header),
+                              job.kind, job.accepted_ids)  # fmt: skip
+        with JobProgress(job_id, total) as progress:
+            counts = roster_import(
+                organization=job.organization, chunks=chunks, actor=job.created_by,
+                request=request, filename=job.filename, model=MODELS[job.kind],
+                progress=progress,
+            )  # fmt: skip
     except Exception as error:  # any failure leaves the vault as it was; say so in Japanese
         reason = "id_taken" if isinstance(error, IntegrityError) else "failed"
         ImportJob.objects.filter(id=job_id).update(status=ImportJob.Status.FAILED, error=reason)

@@ -3,7 +3,9 @@
 import csv
 import datetime
 import io
+import itertools
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from openpyxl import load_workbook
 from vault.spreadsheets import unsafe_cell
 
 ENCODINGS = {"utf-8-sig": "UTF-8", "cp932": "Shift_JIS (CP932)"}
-MAX_ROWS = 20_000
+MAX_ROWS = 50_000
 
 
 class NumberText(str):
@@ -50,19 +52,22 @@ def detect_encoding(data: bytes) -> str:
     return "utf-8-sig"
 
 
-def _read_csv(data: bytes, encoding: str) -> list[list]:
+def _encoding_error(encoding: str) -> ValidationError:
+    return ValidationError(
+        _("The file could not be read as %(encoding)s. Choose the other character code."),
+        code="encoding",
+        params={"encoding": ENCODINGS.get(encoding, encoding)},
+    )
+
+
+def _read_csv(data: bytes, encoding: str) -> Iterator[list]:
+    """Yield the CSV's rows one by one, decoding as it goes."""
     try:
-        text = data.decode(encoding)
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        for row in csv.reader(text):
+            yield [unsafe_cell(cell) for cell in row]
     except UnicodeDecodeError as error:
-        raise ValidationError(
-            _("The file could not be read as %(encoding)s. Choose the other character code."),
-            code="encoding",
-            params={"encoding": ENCODINGS.get(encoding, encoding)},
-        ) from error
-    try:
-        return [
-            [unsafe_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))
-        ]
+        raise _encoding_error(encoding) from error
     except csv.Error as error:
         raise ValidationError(
             _("The CSV file is damaged (%(reason)s). Save it again from Excel as CSV."),
@@ -87,11 +92,13 @@ def _cell(value) -> object:
     return unsafe_cell(str(value))
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes) -> Iterator[list]:
+    """Yield the first sheet's rows one by one (openpyxl's read-only mode streams the XML)."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(value) for value in row]
     except Exception as error:  # any failure inside a damaged workbook means the same to a user
         raise ValidationError(
             _("This is not an Excel (.xlsx) file, or it is damaged. Save it again as .xlsx."),
@@ -109,28 +116,54 @@ def _is_row_number_only(row: list) -> bool:
     return len(filled) == 1 and filled[0].isascii() and filled[0].isdigit() and len(filled[0]) < 6
 
 
-def read_roster(data: bytes, filename: str, encoding: str = "") -> Sheet:
-    """Read the first sheet or the CSV text; drop empty rows; refuse an empty or huge file."""
+@dataclass
+class RosterStream:
+    """A roster read as it is iterated: the header now, then (row number, cells) per data row."""
+
+    header: list[str]
+    encoding: str
+    rows: Iterator[tuple[int, list]]
+
+
+def stream_roster(data: bytes, filename: str, encoding: str = "") -> RosterStream:
+    """Read the header; the data rows follow one by one, padded to the header's width."""
     if filename.lower().endswith(".xlsx"):
         rows, used = _read_xlsx(data), ""
     else:
         used = encoding or detect_encoding(data)
         rows = _read_csv(data, used)
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if not _is_blank(row)]
-    if len(numbered) < 2:
+    numbered = ((n, row) for n, row in enumerate(rows, start=1) if not _is_blank(row))
+    first, second = next(numbered, None), next(numbered, None)
+    if second is None:
         raise ValidationError(
             _("The file has no rows under the header. Check that the first row holds the "
               "column names and the workers follow."),
             code="empty",
         )  # fmt: skip
-    if len(numbered) > MAX_ROWS + 1:
-        raise ValidationError(
-            _("The file has more than %(max)s rows. Split it into smaller files."),
-            code="too_many_rows",
-            params={"max": MAX_ROWS},
-        )
-    header = [str(cell).strip() for cell in numbered[0][1]]
-    width = len(header)
-    body = [(n, row) for n, row in numbered[1:] if not _is_row_number_only(row)]
-    cells = [(list(row) + [""] * width)[:width] for _n, row in body]
-    return Sheet(header, cells, used, [n for n, _row in body])
+    header = [str(cell).strip() for cell in first[1]]
+    return RosterStream(header, used, _body(itertools.chain([second], numbered), len(header)))
+
+
+def _body(numbered: Iterator[tuple[int, list]], width: int) -> Iterator[tuple[int, list]]:
+    for count, (number, row) in enumerate(numbered, start=1):
+        if count > MAX_ROWS:
+            raise ValidationError(
+                _("The file has more than %(max)s rows. Split it into smaller files."),
+                code="too_many_rows",
+                params={"max": MAX_ROWS},
+            )
+        if not _is_row_number_only(row):
+            yield number, (list(row) + [""] * width)[:width]
+
+
+def count_rows(data: bytes, filename: str, encoding: str = "") -> int:
+    """Return how many data rows the file holds, reading it through once."""
+    return sum(1 for _row in stream_roster(data, filename, encoding).rows)
+
+
+def read_roster(data: bytes, filename: str, encoding: str = "") -> Sheet:
+    """Read the first sheet or the CSV text; drop empty rows; refuse an empty or huge file."""
+    stream = stream_roster(data, filename, encoding)
+    body = list(stream.rows)
+    return Sheet(stream.header, [cells for _n, cells in body], stream.encoding,
+                 [n for n, _cells in body])  # fmt: skip

@@ -1,6 +1,8 @@
 """Check each roster row: Japanese headers, IDs, dates (西暦 or 和暦), duplicates, updates."""
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
@@ -121,9 +123,37 @@ def check_rows(
     accepted_ids: dict | None = None,
 ) -> list[RowResult]:
     """Check every row and say what importing it would do, in a few queries for the file."""
+    rows = zip(sheet.numbers, sheet.rows, strict=True)
+    return check_chunk(organization, rows, mapping, kind, accepted_ids, seen={})
+
+
+def check_chunks(
+    organization: Organization,
+    rows: Iterable[tuple[int, list]],
+    mapping: dict[int, str],
+    kind: str = "worker",
+    accepted_ids: dict | None = None,
+    size: int = 1_000,
+) -> Iterator[list[RowResult]]:
+    """Check rows as they are read, a chunk at a time, with the same outcome as check_rows."""
+    seen: dict[str, int] = {}
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, size)):
+        yield check_chunk(organization, chunk, mapping, kind, accepted_ids, seen)
+
+
+def check_chunk(
+    organization: Organization,
+    rows: Iterable[tuple[int, list]],
+    mapping: dict[int, str],
+    kind: str,
+    accepted_ids: dict | None,
+    seen: dict[str, int],
+) -> list[RowResult]:
+    """Check (row number, cells) pairs; seen holds the IDs of earlier rows, by row number."""
     accepted_ids = accepted_ids or {}
     results = []
-    for number, row in zip(sheet.numbers, sheet.rows, strict=True):
+    for number, row in rows:
         reading = CellReading()
         for position, name in mapping.items():
             read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)))
@@ -133,7 +163,7 @@ def check_rows(
             result.errors["name"] = _("The name is empty.")
         results.append(result)
     _link_companies(organization, results, kind)
-    _classify(organization, results, MODELS[kind])
+    _classify(organization, results, MODELS[kind], seen)
     return results
 
 
@@ -159,17 +189,20 @@ def _unchanged(account, values: dict) -> bool:
     return all(getattr(account, name) == value for name, value in values.items() if value)
 
 
-def _classify(organization: Organization, results: list[RowResult], model) -> None:
-    """Mark updates and unchanged rows (ID in the vault), duplicates in the file, and errors."""
+def _classify(organization: Organization, results: list[RowResult], model, seen: dict) -> None:
+    """Mark updates and unchanged rows (ID in the vault), duplicates in the file, and errors.
+
+    An ID in seen (earlier in the file) makes a duplicate before the vault is asked: once
+    earlier chunks are written, the vault holds their IDs too.
+    """
     ids = {r.number: r.values["ccus_id"] for r in results
            if r.values.get("ccus_id") and not r.errors}  # fmt: skip
     for result in results:
         result.values.pop("company_ccus_id", None)
     fields = {"company" if name == "company_id" else name for r in results for name in r.values}
-    found = accounts_by_id(model.objects, organization, ids.values())
+    found = accounts_by_id(model.objects, organization, set(ids.values()) - set(seen))
     accounts = model.objects.filter(id__in=found.values()).only("id", *fields).in_bulk()
     existing = {ccus_id: accounts[pk] for ccus_id, pk in found.items()}
-    seen = {}
     for result in results:
         ccus_id = ids.get(result.number)
         if result.errors:
