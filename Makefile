@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench load migrate messages clean
+.PHONY: run test lint format bench bench-large load migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	mkdir -p var
 	for bench in $(filter-out bench/load.py,$(wildcard bench/*.py)); do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+# The sizes of the scale targets, on PostgreSQL (DATABASE_URL must name it).
+bench-large: $(VENV)/.dev
+	mkdir -p var
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "bench-large needs DATABASE_URL=postgres://..."; exit 1;; esac
+	for bench in $(filter-out bench/load.py,$(wildcard bench/*.py)); do echo "== $$bench"; $(BIN)/python $$bench --scale large || exit 1; done
 
 # Needs DATABASE_URL (PostgreSQL); installs wrk with apt when it is missing.
 load: $(VENV)/.dev

@@ -41,13 +41,15 @@ def import_job_create(
     kind: str = "worker",
 ) -> ImportJob:  # fmt: skip
     """Read the upload once (so a bad file is refused at once) and keep it for the preview."""
-    sheet = read_roster(data, filename, encoding)
+    stream = stream_roster(data, filename, encoding)
+    for _row in stream.rows:
+        pass
     return ImportJob.objects.create(
         organization=organization,
         created_by=actor,
         filename=filename[:200],
         kind=kind,
-        encoding=sheet.encoding,
+        encoding=stream.encoding,
         content=base64.b64encode(data).decode(),
     )
 

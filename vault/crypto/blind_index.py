@@ -50,20 +50,20 @@ def blind_index(
     organization_uuid: uuid.UUID, purpose: str, value: str, version: str | None = None
 ) -> str:
     """Return the HMAC-SHA256 of a normalised value under one key version (default: newest)."""
-    keys = dict(index_keys())
-    version = version or index_keys()[0][0]
-    key = _organization_key(keys[version], version, organization_uuid)
+    keys = index_keys()
+    version = version or keys[0][0]
+    key = _organization_key(dict(keys)[version], version, organization_uuid)
     message = f"{purpose}\x00{value}".encode()
-    return f"{version}|{hmac.new(key, message, hashlib.sha256).hexdigest()}"
+    return f"{version}|{hmac.digest(key, message, hashlib.sha256).hex()}"
 
 
 def blind_indexes(organization_uuid: uuid.UUID, purpose: str, value: str) -> tuple[str, str]:
     """Return what a record stores: the index under the oldest and under the newest listed key."""
     keys = index_keys()
-    return (
-        blind_index(organization_uuid, purpose, value, keys[-1][0]),
-        blind_index(organization_uuid, purpose, value, keys[0][0]),
-    )
+    oldest = blind_index(organization_uuid, purpose, value, keys[-1][0])
+    if keys[0][0] == keys[-1][0]:
+        return oldest, oldest  # one key: the same value twice, computed once
+    return oldest, blind_index(organization_uuid, purpose, value, keys[0][0])
 
 
 def every_index(organization_uuid: uuid.UUID, purpose: str, value: str) -> list[str]:
