@@ -1,5 +1,6 @@
 """Read one roster cell into the value the vault stores, with its error or warnings."""
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -70,22 +71,25 @@ def _read_email(raw, reading: CellReading) -> None:
         reading.warnings["registered_email"] = warnings[0].message
 
 
-def _read_date(name: str, raw, reading: CellReading) -> None:
+def _read_date(name: str, raw, reading: CellReading, today: datetime.date | None) -> None:
     reading.values[name] = parse_date(raw)
     if name != "birth_date" or reading.values[name] is None:
         return
-    if warnings := age_warnings(reading.values[name], timezone.localdate()):
+    if warnings := age_warnings(reading.values[name], today or timezone.localdate()):
         reading.warnings[name] = warnings[0].message
 
 
-def read_cell(name: str, raw, reading: CellReading, kind: str, accepted: str | None = None) -> None:
-    """Put the stored value of one cell on reading, or its error in Japanese."""
+def read_cell(
+    name: str, raw, reading: CellReading, kind: str, accepted: str | None = None,
+    today: datetime.date | None = None,
+) -> None:  # fmt: skip
+    """Put the stored value of one cell on reading, or its error in Japanese (today: for ages)."""
     if isinstance(raw, str) and raw.strip().startswith("="):
         reading.errors[name] = _("This cell holds a formula. Paste it as a value and upload again.")
         return
     try:
         if name in DATE_FIELDS:
-            _read_date(name, raw, reading)
+            _read_date(name, raw, reading, today)
         elif name in ID_FIELDS:
             _read_id(name, raw, reading, kind, accepted)
         elif name == "registered_email":

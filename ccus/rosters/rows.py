@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -152,11 +153,12 @@ def check_chunk(
 ) -> list[RowResult]:
     """Check (row number, cells) pairs; seen holds the IDs of earlier rows, by row number."""
     accepted_ids = accepted_ids or {}
+    today = timezone.localdate()
     results = []
     for number, row in rows:
         reading = CellReading()
         for position, name in mapping.items():
-            read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)))
+            read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)), today)
         result = RowResult(number, reading.values, reading.errors, reading.warnings)
         result.candidate = reading.candidate
         if not result.values.get("name") and "name" not in result.errors:

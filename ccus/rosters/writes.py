@@ -1,6 +1,7 @@
 """Write a roster's new accounts in one pass: indexes and sealing per row, COPY on PostgreSQL."""
 
 import datetime
+import re
 import uuid
 
 from django.db import connection, models
@@ -14,6 +15,8 @@ from vault.crypto.fields import EncryptedMixin
 from vault.crypto.firm_keys import current_key_entry
 from vault.firms.models import Organization
 
+_SPACES = re.compile(r"\s+")
+
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -23,9 +26,9 @@ def _derived(organization: Organization, values: dict) -> dict:
     """Return the plain columns kept in step with a new account's values (see refresh_derived)."""
     ccus_id, email = values.get("ccus_id"), values.get("registered_email")
     hint = values.get("security_code_hint")
-    derived = {
-        "search_text": f"{search_key(values['name'])}|{search_key(values.get('name_kana', ''))}"
-    }
+    # The reading is normalised already (normalize_kana settles): only spaces and case remain.
+    kana = _SPACES.sub("", values.get("name_kana", "")).lower()
+    derived = {"search_text": f"{search_key(values['name'])}|{kana}"}
     if ccus_id:
         derived["ccus_id_index"], derived["ccus_id_index_new"] = ccus_id_indexes(
             organization, ccus_id
