@@ -72,6 +72,11 @@ def job_sheet(job: ImportJob) -> tuple[Sheet, dict[int, str]]:
     return sheet, _job_mapping(job, sheet.header)
 
 
+def job_rows(job: ImportJob) -> int:
+    """Return how many data rows the job's file holds, without checking them."""
+    return count_rows(base64.b64decode(job.content), job.filename, job.encoding)
+
+
 def job_preview(job: ImportJob) -> tuple[Sheet, dict[int, str], list[RowResult]]:
     """Check every row of the job's file without writing anything."""
     sheet, mapping = job_sheet(job)

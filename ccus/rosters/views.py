@@ -21,6 +21,7 @@ from ccus.rosters.jobs import (
     import_job_create,
     job_accept_ids,
     job_preview,
+    job_rows,
     job_run,
     job_set_mapping,
     offered_ids,
@@ -165,8 +166,7 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
 def import_confirm(request: HttpRequest, uuid) -> HttpResponse:
     """Import the valid rows: at once for a small file, in the background for a large one."""
     job = _job(request, uuid)
-    _sheet, _mapping, results = job_preview(job)
-    if len(results) <= INLINE_ROWS:
+    if job_rows(job) <= INLINE_ROWS:
         counts = job_run(job.id, request)
         if counts is not None:
             messages.success(request, _("Imported: %(new)s new, %(update)s updated.") % {

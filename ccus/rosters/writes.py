@@ -16,6 +16,7 @@ from vault.crypto.firm_keys import current_key_entry
 from vault.firms.models import Organization
 
 _SPACES = re.compile(r"\s+")
+_AS_TEXT = {"UUIDField", "DateField", "DateTimeField"}
 
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
@@ -80,9 +81,9 @@ def write_new_accounts(
     if not results:
         return 0
     fields, rows = new_account_rows(organization, results, actor, model, now)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {table} ({columns}) FROM STDIN"
         with (
             connection.wrap_database_errors,
@@ -92,6 +93,16 @@ def write_new_accounts(
             for row in rows:
                 copy.write_row(row)
     else:
-        attnames = [f.attname for f in fields]
-        model.objects.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows])
+        # One prepared INSERT for every row; the types SQLite stores as text are converted first.
+        adapted = [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]
+        for n, row in enumerate(rows):
+            if adapted:
+                row = list(row)
+                for i in adapted:
+                    row[i] = fields[i].get_db_prep_save(row[i], connection)
+                rows[n] = row
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
     return len(rows)
