@@ -94,17 +94,19 @@ def main() -> None:
         data = roster_csv(rows)
         job = import_job_create(organization=organization, actor=None, filename="roster.csv",
                                 data=data)  # fmt: skip
+        # The floor before and after the import: the machine's load moves between the two.
+        raw_before = raw_encryption(rows)
         before = peak_mb()
         reset = reset_peak()
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             counts = job_run(job.id)
         total = time.perf_counter() - start
-        peak = peak_mb()
-        own = f"; the import's own peak {peak_since_reset_mb():.0f} MB" if reset else ""
+        # Linux counts the peak again from the reset: what the import itself held at most.
+        peak = peak_since_reset_mb() if reset else peak_mb()
         assert counts == {"new": rows}, counts
         assert Worker.objects.filter(organization=organization).count() == rows
-        raw = raw_encryption(rows)
+        raw = min(raw_before, raw_encryption(rows))
         load = os.getloadavg()[0]
         print(
             f"{connection.vendor}: {rows:,} workers from a {len(data) / 1024:,.0f} KB CP932 CSV "
@@ -115,10 +117,13 @@ def main() -> None:
             f"{rows / total:,.0f} rows/s, {len(queries)} queries"
         )
         print(
-            f"floor: raw encryption of the same {rows * 5:,} values {raw:.2f} s; "
+            f"floor: raw encryption of the same {rows * 5:,} values {raw:.2f} s (best of 2); "
             f"ratio {total / raw:.1f}x (goal <= 1.5x)"
         )
-        print(f"peak RSS {peak:.0f} MB (before the import {before:.0f} MB{own}; goal <= 300 MB)")
+        print(
+            f"peak RSS during the import {peak:.0f} MB (goal <= 300 MB); "
+            f"before it, making the file and the upload: {before:.0f} MB"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.postgres
 ROWS = 50_000
 
 
-def _roster(rows: int) -> bytes:
+def roster_csv(rows: int) -> bytes:
     lines = ["氏名,フリガナ,技能者ID,生年月日,メールアドレス"] + [
         f"技能者 {n:05d},ｷﾞﾉｳｼｬ,{n:014d},昭和{40 + n % 20}年4月1日,w{n}@example.jp"
         for n in range(1, rows + 1)
@@ -28,7 +28,7 @@ def _roster(rows: int) -> bytes:
 def test_it_shows_progress_at_least_every_2000_rows_of_a_50000_row_import(monkeypatch):
     organization = make_organization("取込建設")
     job = import_job_create(organization=organization, actor=None, filename="all.csv",
-                            data=_roster(ROWS))  # fmt: skip
+                            data=roster_csv(ROWS))  # fmt: skip
     ImportJob.objects.filter(id=job.id).update(status=ImportJob.Status.QUEUED)
     # What a page would read, on a connection of its own, each time the import reports.
     reader = connection.get_new_connection(connection.get_connection_params())
