@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 
 from ccus.accounts.models import Worker
+from ccus.rosters import jobs
 from ccus.rosters import progress as progress_module
 from ccus.rosters.jobs import import_job_create
 from ccus.rosters.models import ImportJob
 from ccus.rosters.tasks import run_roster_import
-from tests.factories import make_organization
+from tests.factories import make_organization, make_worker
+from vault.audit.models import AuditEvent
 
 pytestmark = pytest.mark.postgres
 ROWS = 50_000
@@ -63,3 +65,26 @@ def test_it_shows_progress_at_least_every_2000_rows_of_a_50000_row_import(monkey
     assert shown[0] > 5 and shown[-1] < 100
     # All of it was seen during the one transaction: no worker was visible before the commit.
     assert {w for _d, _p, w in seen} == {0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_changes_nothing_when_a_late_chunk_of_a_job_fails_in_the_database(monkeypatch):
+    organization = make_organization("取込建設")
+    make_worker(organization, name="既存", ccus_id="99999999999999")
+    job = import_job_create(organization=organization, actor=None, filename="all.csv",
+                            data=roster_csv(5_000))  # fmt: skip
+    checked = jobs.check_chunks
+
+    def taken_meanwhile(*args, **kwargs):
+        for chunk in checked(*args, **kwargs):
+            if chunk[-1].number == 5_001:  # the last chunk, once 4,000 rows are written
+                # Row 4,999 passed its check, then someone saved its ID elsewhere.
+                chunk[-3].values["ccus_id"] = "99999999999999"
+            yield chunk
+
+    monkeypatch.setattr(jobs, "check_chunks", taken_meanwhile)
+    assert jobs.job_run(job.id) is None
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ImportJob.Status.FAILED, "id_taken")
+    assert list(Worker.objects.values_list("name", flat=True)) == ["既存"]
+    assert not AuditEvent.objects.filter(action="roster.import").exists()
