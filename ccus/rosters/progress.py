@@ -9,9 +9,9 @@ START, WRITTEN = 5, 95
 
 
 class JobProgress:
-    """Report rows done as a percentage, committed at once while the import's own transaction
-    stays open. SQLite lets one connection write at a time, so there the page shows only the
-    start and the end.
+    """Write a job's percentage on a connection of its own, committed at once.
+
+    SQLite lets one connection write at a time: there the page shows only the start and the end.
     """
 
     def __init__(self, job_id: int, total: int) -> None:
