@@ -6,13 +6,14 @@ from collections import Counter
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
 
 from ccus.accounts.models import Worker
 from ccus.accounts.versions import accounts_changed
 from ccus.rosters.importer import _apply, roster_import
-from ccus.rosters.read import read_roster, stream_roster
+from ccus.rosters.read import count_rows, read_roster, stream_roster
 from ccus.rosters.rows import check_chunks, check_rows, map_headers
 from tests.factories import make_company, make_member, make_worker
 from vault.crypto.fields import encrypted_fields
@@ -138,3 +139,14 @@ def test_it_checks_in_chunks_as_it_checks_the_whole_file(organization, held):
     assert [(r.number, r.action, r.values, r.errors, r.existing_id) for r in chunked] == [
         (r.number, r.action, r.values, r.errors, r.existing_id) for r in whole
     ]
+
+
+def test_it_reads_50000_rows_and_refuses_one_more():
+    def roster(rows: int) -> bytes:
+        lines = ["氏名,技能者ID"] + [f"技能者{n},{n:014d}" for n in range(1, rows + 1)]
+        return ("\r\n".join(lines) + "\r\n").encode()
+
+    assert count_rows(roster(50_000), "roster.csv") == 50_000
+    with pytest.raises(ValidationError) as caught:
+        count_rows(roster(50_001), "roster.csv")
+    assert caught.value.code == "too_many_rows"
