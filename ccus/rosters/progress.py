@@ -17,7 +17,9 @@ class JobProgress:
     def __init__(self, job_id: int, total: int) -> None:
         self.job_id, self.total, self.shown = job_id, max(total, 1), START
         self.side = None
-        if connection.vendor == "postgresql":
+        # Inside an outer transaction that may hold the job's row, a second connection would
+        # wait for it forever; nobody could see the progress before its commit anyway.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.side = connection.get_new_connection(connection.get_connection_params())
             self.side.autocommit = True
 
