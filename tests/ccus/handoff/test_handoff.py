@@ -3,6 +3,7 @@
 import datetime
 import logging
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -67,9 +68,10 @@ def test_it_makes_a_link_with_a_pin_shown_once_and_audits_it(client, owner, work
 def test_it_keeps_nothing_in_the_database_that_opens_the_link(made, worker):
     _path, secret, pin = made
     link = HandoffLink.objects.get()
-    row = b"|".join(
+    row = b"|".join(  # UUIDs left out: their hex holds four digits in a row by chance
         bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
         for value in HandoffLink.objects.values_list().get()
+        if not isinstance(value, uuid.UUID)
     )
     for value in (secret, pin, SECRETS["password"], SECRETS["ccus_id"]):
         assert value.encode() not in row
