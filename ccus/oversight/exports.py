@@ -1,5 +1,7 @@
 """The oversight tables as rows for CSV and Excel: the rollup and a site's roster."""
 
+from collections.abc import Iterator
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,11 +42,11 @@ def _roster_row(v: Visible, w) -> list:
             _date(w.last_confirmed_at)]  # fmt: skip
 
 
-def roster_table(rows) -> tuple[list, list]:
-    """Return the header and rows of a site's worker roster (作業員名簿 items the vault has)."""
+def roster_table(rows) -> tuple[list, Iterator[list]]:
+    """Return the header and rows (read as they are used) of a site's worker roster (作業員名簿)."""
     header = [_("Subcontractor"), _("Name"), _("Name (kana)"), _("Worker ID"), _("Status"),
               _("Level"), _("Card expires"), _("Last confirmed")]  # fmt: skip
-    return header, [_roster_row(v, w) for v, w in rows]
+    return header, (_roster_row(v, w) for v, w in rows)
 
 
 def roster_rows(rows) -> list[tuple]:

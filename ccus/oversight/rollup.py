@@ -5,10 +5,14 @@ columns they use, and full IDs only where the subcontractor chose to share them.
 """
 
 import datetime
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +188,18 @@ def readiness_score(stats: dict) -> int:
     return round(sum(parts) / len(parts)) if workers else parts[0] // len(parts)
 
 
+# Up to this many subcontractors show on one page; a larger prime's are paged, with a summary.
+ROLLUP_PAGE_SIZE = 300
+
+SUMMARY_FIELDS = ["workers", "expired_all", "expiring_all", "missing_email", "unanswered"]
+
+
+def rollup_summary(visible: list[Visible]) -> dict:
+    """Return the number of subcontractors and the sum of their figures that need attention."""
+    summary = {name: sum(v.stats[name] for v in visible) for name in SUMMARY_FIELDS}
+    return {"subcontractors": len(visible), **summary}
+
+
 SORT_KEYS = {
     "name": lambda v: v.firm.name,
     "score": lambda v: v.stats["score"],
@@ -222,22 +238,35 @@ def drill_down_workers(visible: Visible):
     return workers.order_by("name_kana", "name", "id")
 
 
-def _site_workers(visible: list[Visible], chosen: Q, include_left: bool) -> list[tuple]:
-    """Return (subcontractor, worker) of the visible firms' workers matching chosen, sorted."""
+def _code_order(field: str) -> Collate:
+    """Order by code point, as Python sorts text, on PostgreSQL and SQLite alike."""
+    return Collate(field, "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def _site_workers(visible: list[Visible], chosen: Q, include_left: bool) -> Iterator[tuple]:
+    """Yield (subcontractor, worker) of the visible firms' workers matching chosen, in name order.
+
+    Two queries at most (full IDs where shared, masked elsewhere), each sorted in SQL and read in
+    chunks, merged here, so the largest roster never sits in memory at once.
+    """
     by_firm = {v.firm.id: v for v in visible}
-    rows = []
+    streams = []
     for full_ids in (True, False):
         ids = [v.firm.id for v in visible if shows_full_ids(v) == full_ids]
         if ids:
             workers = _workers_of(ids, full_ids).filter(chosen)
             if not include_left:
                 workers = workers.filter(status=WorkerStatus.ACTIVE)
-            rows += [(by_firm[w.organization_id], w) for w in workers]
-    return sorted(rows, key=lambda row: (row[0].firm.name, row[1].name_kana, row[1].name))
+            workers = workers.order_by(
+                _code_order("organization__name"), _code_order("name_kana"),
+                _code_order("name"), "id",
+            )  # fmt: skip
+            streams.append((by_firm[w.organization_id], w) for w in workers.iterator(2000))
+    return heapq.merge(*streams, key=lambda row: (row[0].firm.name, row[1].name_kana, row[1].name))
 
 
-def roster(visible: list[Visible], site: Site, *, include_left: bool = False) -> list[tuple]:
-    """Return (subcontractor, worker) chosen for the site's roster, in two queries at most."""
+def roster(visible: list[Visible], site: Site, *, include_left: bool = False) -> Iterator[tuple]:
+    """Yield (subcontractor, worker) chosen for the site's roster, in two queries at most."""
     return _site_workers(visible, Q(sites=site), include_left)
 
 
@@ -245,4 +274,4 @@ def roster_candidates(
     visible: list[Visible], site: Site, *, include_left: bool = False
 ) -> list[tuple]:
     """Return (subcontractor, worker) of the site's subcontractors not on its roster yet."""
-    return _site_workers(visible, ~Q(sites=site), include_left)
+    return list(_site_workers(visible, ~Q(sites=site), include_left))

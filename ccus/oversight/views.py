@@ -5,6 +5,7 @@ import uuid as uuid_module
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,10 +27,12 @@ from ccus.oversight.history import readiness_history, week_label
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.rollup import (
     READINESS_PARTS,
+    ROLLUP_PAGE_SIZE,
     SORT_KEYS,
     drill_down_workers,
     find_visible,
     readiness_rollup,
+    rollup_summary,
     roster,
     roster_candidates,
     shows_full_ids,
@@ -39,7 +42,7 @@ from ccus.oversight.table import headers, rows_html
 from vault.charts import line_chart
 from vault.firms.models import Role
 from vault.firms.permissions import require_membership
-from vault.spreadsheets import table_response
+from vault.spreadsheets import streaming_table_response
 
 
 class InviteForm(forms.Form):
@@ -160,7 +163,7 @@ def engagement_end_view(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def oversight_view(request: HttpRequest) -> HttpResponse:
-    """Every engaged subcontractor's readiness, sortable, per site; never a secret."""
+    """Every engaged subcontractor's readiness, sortable, per site, a page at a time; no secret."""
     membership = require_membership(request)
     organization = membership.organization
     site = None
@@ -172,14 +175,22 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
         header, table = rollup_table(rows)
         name = f"oversight-{timezone.localdate():%Y%m%d}"
-        return table_response(request.GET["format"], header, table, name, _("Readiness"))
+        return streaming_table_response(request.GET["format"], header, table, name, _("Readiness"))
+    # Every firm is figured and sorted above; only one page of them is drawn.
+    page = Paginator(rows, ROLLUP_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": rows,
+        "rows": shown,
         "rows_html": rows_html(
-            rows, reverse("ccus:oversight"), readiness_history(organization, rows)
+            shown, reverse("ccus:oversight"), readiness_history(organization, shown)
         ),
         "headers": headers(),
         "readiness_parts": READINESS_PARTS,
+        "page": page,
+        "query": query.urlencode(),
+        "summary": rollup_summary(rows) if page.paginator.num_pages > 1 else None,
         "sort": sort,
         "site": site,
         "sites": organization.sites.all(),
@@ -215,7 +226,7 @@ def site_roster_view(request: HttpRequest, uuid) -> HttpResponse:
     header, table = roster_table(chosen)
     if request.GET.get("format") in ("csv", "xlsx"):
         name = f"roster-{timezone.localdate():%Y%m%d}"
-        return table_response(request.GET["format"], header, table, name, site.name)
+        return streaming_table_response(request.GET["format"], header, table, name, site.name)
     can_edit = membership.has_role(Role.ADMIN)
     candidates = roster_candidates(visible, site, include_left=include_left) if can_edit else []
     rows = [
