@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ccus.oversight.digest import week_of
+from ccus.oversight.ids import id_in
 from ccus.oversight.models import SubcontractorSnapshot
 from ccus.oversight.rollup import Visible
 from vault.firms.models import Organization
@@ -31,8 +32,8 @@ def readiness_history(prime: Organization, visible: list[Visible]) -> dict[int, 
     """Return (week, score) per subcontractor id, oldest first, in one query; the last is live."""
     this_week, first = past_weeks()
     snapshots = SubcontractorSnapshot.objects.filter(
+        id_in("subcontractor_id", [v.firm.id for v in visible]),
         prime=prime,
-        subcontractor_id__in=[v.firm.id for v in visible],
         week__gte=first,
         week__lt=this_week,
     ).order_by("week")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
+from ccus.oversight.ids import id_in
 from ccus.oversight.models import Engagement, Site
 from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
@@ -39,6 +40,11 @@ class Visible:
         return self.engagement.subcontractor
 
 
+# What the rollup, the drill-down and the roster read of an engagement and its subcontractor.
+VISIBLE_COLUMNS = ["uuid", "prime_id", "subcontractor_id", "status", "sharing", "pass_up",
+                   "subcontractor__name", "subcontractor__confirmation_policy_days"]  # fmt: skip
+
+
 def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
     """Return the active engagements of prime, and down the chain where each tier passes up.
 
@@ -58,6 +64,7 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
         )
         .annotate(direct=ExpressionWrapper(Q(pk__in=direct.values("pk")), BooleanField()))
         .select_related("subcontractor")
+        .only(*VISIBLE_COLUMNS)
         .order_by("id")
     )  # fmt: skip
     engagements = list(reach)
@@ -104,7 +111,7 @@ def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
     confirmed = _confirmed_within_policy(firms, now)
     workers = {
         row["organization_id"]: row
-        for row in Worker.objects.filter(organization_id__in=ids, status=WorkerStatus.ACTIVE)
+        for row in Worker.objects.filter(id_in("organization_id", ids), status=WorkerStatus.ACTIVE)
         .values("organization_id")
         .annotate(
             workers=Count("id"),
@@ -118,7 +125,7 @@ def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
     }
     companies = {
         row["organization_id"]: row
-        for row in Company.objects.filter(organization_id__in=ids)
+        for row in Company.objects.filter(id_in("organization_id", ids))
         .values("organization_id")
         .annotate(
             companies=Count("id"),
@@ -132,7 +139,7 @@ def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
         )
     }
     unanswered = dict(
-        ReminderDelivery.objects.filter(organization_id__in=ids, kind=ReminderKind.ESCALATION)
+        ReminderDelivery.objects.filter(id_in("organization_id", ids), kind=ReminderKind.ESCALATION)
         .exclude(status=DeliveryStatus.FAILED)
         .values("organization_id")
         .annotate(n=Count("subject_uuid", distinct=True))
