@@ -4,6 +4,8 @@ Every label is escaped; coordinates are numbers. The charts are decoration for t
 comes with its numbers as text (a caption or a table) for screen readers and for print.
 """
 
+import functools
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -14,10 +16,12 @@ def _y(value: float, top: float, height: float) -> float:
     return round(top + height * (1 - min(max(value, 0), MAXIMUM) / MAXIMUM), 1)
 
 
-def _xs(count: int, left: float, width: float) -> list[float]:
+@functools.cache
+def _xs(count: int, left: float, width: float) -> tuple[float, ...]:
+    # The same few spacings serve every chart of a page (a rollup draws 300 sparklines).
     if count == 1:
-        return [round(left + width, 1)]
-    return [round(left + width * i / (count - 1), 1) for i in range(count)]
+        return (round(left + width, 1),)
+    return tuple(round(left + width * i / (count - 1), 1) for i in range(count))
 
 
 def sparkline(values: list[int], *, width: int = 96, height: int = 24) -> SafeString:

@@ -3,9 +3,10 @@
 Every value that comes from a firm (its name) is escaped; the figures are integers.
 """
 
-from django.utils.html import escape
+import html
+
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -32,38 +33,50 @@ def headers() -> list[str]:
     return [_(label) for _key, label in COLUMNS]
 
 
-def _trend(history: list[tuple]) -> str:
+def _trend(scores: list[int], text: str) -> str:
     """A small line of the weekly scores, with the scores as text for screen readers."""
-    scores = [score for _week, score in history]
-    text = _("Readiness week by week: %(scores)s") % {"scores": ", ".join(map(str, scores))}
-    return f'{sparkline(scores)}<span class="visually-hidden">{escape(text)}</span>'
+    label = text % {"scores": ", ".join(map(str, scores))}
+    return f'{sparkline(scores)}<span class="visually-hidden">{html.escape(label)}</span>'
 
 
-def _cell(key: str, value) -> str:
-    if key == "trend":
-        return _trend(value)
-    if key == "score":
-        return f'<span class="bar"><span style="width: {int(value)}%"></span></span> {int(value)}'
-    if key == "companies_confirmed":
-        return '<span class="badge ok">✓</span>' if value else '<span class="badge bad">—</span>'
-    if key == "last_update":
-        return localtime(value).strftime("%Y-%m-%d") if value else "—"
-    return str(int(value))
+def _day(value, zone) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d") if value else "—"
 
 
 def rows_html(rows: list[Visible], detail_base: str, history: dict[int, list]) -> SafeString:
-    """Return the <tr> elements of the rollup, with each subcontractor's weeks of readiness."""
-    labels = [escape(label) for label in headers()]
+    """Return the <tr> elements of the rollup, with each subcontractor's weeks of readiness.
+
+    Labels, translations and the time zone are looked up once per table, not once per cell: a
+    page draws up to 300 rows of eleven cells.
+    """
+    labels = [html.escape(label) for label in headers()]
+    cell = dict(zip((key for key, _label in COLUMNS), labels, strict=True))
+    trend_text = _("Readiness week by week: %(scores)s")
+    tier_text = _("tier %(tier)s, via %(via)s")
+    zone = get_current_timezone()
+    base = html.escape(detail_base)
+    counts = ["workers", "with_id", "confirmed", "expiring_all", "expired_all", "missing_email",
+              "unanswered"]  # fmt: skip
     lines = []
     for v in rows:
-        firm = f'<a href="{escape(detail_base)}{v.engagement.uuid}/">{escape(v.firm.name)}</a>'
+        s = v.stats
+        firm = f'<a href="{base}{v.engagement.uuid}/">{html.escape(v.firm.name)}</a>'
         if v.tier > 1:
-            tier = _("tier %(tier)s, via %(via)s") % {"tier": v.tier, "via": v.via}
-            firm += f"<br><small>{escape(tier)}</small>"
-        values = {**v.stats, "trend": history.get(v.firm.id, [])}
-        cells = "".join(
-            f'<td data-label="{label}">{_cell(key, values[key])}</td>'
-            for label, (key, _label) in zip(labels, COLUMNS, strict=True)
-        )
-        lines.append(f"<tr><td>{firm}</td>{cells}</tr>")
+            tier = tier_text % {"tier": v.tier, "via": v.via}
+            firm += f"<br><small>{html.escape(tier)}</small>"
+        score = int(s["score"])
+        trend = _trend([score for _week, score in history.get(v.firm.id, [])], trend_text)
+        badge = BADGES[bool(s["companies_confirmed"])]
+        cells = [
+            f'<td data-label="{cell["score"]}"><span class="bar"><span style="width: {score}%">'
+            f"</span></span> {score}</td>",
+            f'<td data-label="{cell["trend"]}">{trend}</td>',
+            f'<td data-label="{cell["companies_confirmed"]}">{badge}</td>',
+            *(f'<td data-label="{cell[key]}">{int(s[key])}</td>' for key in counts),
+            f'<td data-label="{cell["last_update"]}">{_day(s["last_update"], zone)}</td>',
+        ]
+        lines.append(f"<tr><td>{firm}</td>{''.join(cells)}</tr>")
     return mark_safe("\n".join(lines))  # noqa: S308  (every firm value above is escaped)
+
+
+BADGES = {True: '<span class="badge ok">✓</span>', False: '<span class="badge bad">—</span>'}
