@@ -16,6 +16,7 @@ from vault.emails import make_message
 from vault.firms.models import Membership, Organization
 
 log = logging.getLogger(__name__)
+DIGEST_ROWS = 300
 SNAPSHOT_FIELDS = ["workers", "with_id", "confirmed", "expiring_all", "expired_all",
                    "missing_email", "unanswered"]  # fmt: skip
 
@@ -70,11 +71,15 @@ def digest_context(digest: OversightDigest) -> dict:
             + now.stats["missing_email"] + now.stats["unanswered"],
             **now.stats,
         })  # fmt: skip
+    # A prime with thousands of subcontractors gets the lowest scores; the page has the rest.
+    more = max(len(rows) - DIGEST_ROWS, 0)
+    rows = rows[:DIGEST_ROWS]
     since = timezone.now() - datetime.timedelta(days=7)
     engagements = Engagement.objects.filter(prime=digest.prime).select_related("subcontractor")
     return {
         "prime": digest.prime,
         "rows": rows,
+        "more": more,
         "joined": [e.subcontractor.name for e in engagements.filter(responded_at__gte=since,
                                                                     status="active")],
         "ended": [e.subcontractor.name for e in engagements.filter(ended_at__gte=since)],

@@ -77,3 +77,20 @@ def test_it_sends_a_weekly_email_put_back_after_a_crash_with_the_same_message_id
     first, second = [m for m in mail.outbox if m.to == [digest.recipient.email]]
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert first.extra_headers["Message-ID"] == f"<weekly-{digest.uuid}@ccus-vault>"
+
+
+@pytest.mark.django_db
+def test_it_lists_the_lowest_scores_and_counts_the_rest_for_a_large_prime(engaged, monkeypatch):
+    from ccus.oversight import digest
+    from tests.ccus.oversight.test_oversight import _subcontractors
+
+    prime, run = engaged
+    _subcontractors(prime, 4)
+    monkeypatch.setattr(digest, "DIGEST_ROWS", 2)
+    run("2026-11-30")
+    message = next(m for m in mail.outbox if m.to == [prime.owner.email])
+    assert message.body.count("■ ") == 2
+    assert "ほか 3社" in message.body and "ほか 3社" in message.alternatives[0][0]
+    shown = [line for line in message.body.splitlines() if line.startswith("■ ")]
+    lowest = sorted(SubcontractorSnapshot.objects.values_list("score", flat=True))[:2]
+    assert [int(line.split("準備状況 ")[1].split()[0]) for line in shown] == lowest
