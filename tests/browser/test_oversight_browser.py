@@ -47,3 +47,30 @@ def test_it_invites_accepts_looks_and_ends(page, live_server, screenshot, organi
     page.goto("/oversight/")
     assert page.get_by_text("まだ協力会社はありません。").is_visible()
     assert organization.name not in page.locator("table").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_prime_pages_through_its_subcontractors_on_desktop_and_phone(page, live_server):
+    from tests.browser.conftest import SCREENSHOTS
+    from tests.ccus.oversight.test_oversight import _subcontractors
+
+    prime = make_organization("大手元請建設")
+    prime_owner = make_member(prime, "owner")
+    _subcontractors(prime, 305)
+    _become(page, live_server, prime_owner)
+    viewports = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+    for name, viewport in viewports.items():
+        page.set_viewport_size(viewport)
+        page.goto("/oversight/")
+        page.get_by_label("並び順").select_option("name")
+        page.get_by_role("button", name="表示", exact=True).click()
+        assert page.get_by_text("合計: 協力会社 305社、技能者 305人。").is_visible()
+        assert page.locator("tbody tr").count() == 300
+        page.screenshot(path=str(SCREENSHOTS / f"oversight-large-{name}.png"))
+        page.get_by_role("link", name="次へ").click()
+        assert page.get_by_text("上で選んだ並び順で、301〜305社目を表示しています。").is_visible()
+        assert page.locator("tbody tr").count() == 5
+        assert page.get_by_label("並び順").input_value() == "name"
+        page.screenshot(
+            path=str(SCREENSHOTS / f"oversight-large-{name}-page-2.png"), full_page=True
+        )
