@@ -127,7 +127,7 @@ def test_a_site_roster_has_the_workers_chosen_for_it(client, prime, sub):
     assert _names(client.get(url).content.decode()) == ["選ばれた 一郎"]
     assert set(site.workers.all()) == {chosen, left}
     assert _names(client.get(f"{url}?left=1").content.decode()) == ["選ばれた 一郎", "退職 三郎"]
-    csv_body = client.get(f"{url}?format=csv").content.decode()
+    csv_body = b"".join(client.get(f"{url}?format=csv").streaming_content).decode()
     assert "選ばれた 一郎" in csv_body and "別現場 次郎" not in csv_body
     assert "退職 三郎" not in csv_body
 
