@@ -136,7 +136,10 @@ def plan_in_python(now: datetime.datetime, *, dry_run: bool = False) -> PlanResu
 def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
     """Plan in PostgreSQL: the due rows are computed and inserted by one statement."""
     query, params = due_sql.deliveries(now)
-    with connections[router.db_for_write(ReminderDelivery)].cursor() as cursor:
+    connection = connections[router.db_for_write(ReminderDelivery)]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Compiling the plan costs seconds and saves less: every part is a scan or a hash.
+        cursor.execute("SET LOCAL jit = off")
         if dry_run:
             cursor.execute(
                 f"SELECT count(DISTINCT c.key), array_agg(DISTINCT c.recipient_id) "  # noqa: S608
@@ -147,16 +150,15 @@ def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
             planned, recipients = cursor.fetchone()
             return PlanResult(planned, sorted(recipients or []))
         columns = ", ".join(name for name, _ in INSERT_COLUMNS)
-        with transaction.atomic():
-            cursor.execute(
-                f"INSERT INTO {due_sql.DELIVERY} ({columns}) "  # noqa: S608
-                "SELECT gen_random_uuid(), c.key, c.organization_id, c.recipient_id, c.kind, "
-                "c.subject_type, c.subject_uuid, c.subject_label, c.due_on, c.period, "
-                "%s, 0, '', %s "
-                f"FROM ({query}) AS c ON CONFLICT (key) DO NOTHING",
-                [DeliveryStatus.PENDING, now, *params],
-            )
-            planned = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {due_sql.DELIVERY} ({columns}) "  # noqa: S608
+            "SELECT gen_random_uuid(), c.key, c.organization_id, c.recipient_id, c.kind, "
+            "c.subject_type, c.subject_uuid, c.subject_label, c.due_on, c.period, "
+            "%s, 0, '', %s "
+            f"FROM ({query}) AS c ON CONFLICT (key) DO NOTHING",
+            [DeliveryStatus.PENDING, now, *params],
+        )
+        planned = cursor.rowcount
     return PlanResult(planned, pending_recipients())
 
 
