@@ -24,13 +24,18 @@ class ReminderDelivery(SendState):
     """One reminder for one recipient, sent once (in a digest) whatever runs or retries."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # recipient|kind|subject|period: the same reminder is planned at most once.
-    key = models.CharField(max_length=200, unique=True)
+    # recipient|kind|subject|period: the same reminder is planned at most once (delivery_key_once).
+    key = models.CharField(max_length=200)
+    # Both found through the indexes below, which begin with them: a planning run writes a
+    # million rows, and every index more is written a million times.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="reminder_deliveries"
+        Organization, on_delete=models.CASCADE, related_name="reminder_deliveries", db_index=False
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
     subject_type = models.CharField(max_length=20)
@@ -47,6 +52,8 @@ class ReminderDelivery(SendState):
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        # A constraint rather than unique=True: no second index on key for LIKE, never used.
+        constraints = [models.UniqueConstraint(fields=["key"], name="delivery_key_once")]
         indexes = [
             models.Index(fields=["recipient", "status"], name="delivery_recipient_status"),
             models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from uuid import uuid4
 
 from django.db import connections, router, transaction
@@ -24,6 +25,9 @@ def recipients_by_organization() -> dict[int, list[tuple[int, str]]]:
     ).values_list("user_id", "organization_id", "role"):
         recipients[org_id].append((user_id, role))
     return recipients
+
+
+INSERT_SLICE = 10_000
 
 
 @dataclass(frozen=True)
@@ -115,22 +119,25 @@ def pending_recipients() -> list[int]:
 def plan_in_python(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
     """Plan row by row in Python: the way of SQLite, and the reference the SQL is held to."""
     opted_out = set(ReminderPreference.objects.values_list("user_id", "organization_id", "kind"))
-    rows = list(deliveries_for(all_dues(now), recipients_by_organization(), opted_out))
-    if dry_run:
-        keys = [row.key for row in rows]
-        existing = set()
-        for start in range(0, len(keys), 1000):
-            chunk = keys[start : start + 1000]
-            existing |= set(
-                ReminderDelivery.objects.filter(key__in=chunk).values_list("key", flat=True)
-            )
-        new = [row for row in rows if row.key not in existing]
-        return PlanResult(len({row.key for row in new}), sorted({row.recipient_id for row in new}))
-    with transaction.atomic():
-        before = ReminderDelivery.objects.count()
-        insert_new(rows)
-        planned = ReminderDelivery.objects.count() - before
-    return PlanResult(planned, pending_recipients())
+    rows = deliveries_for(all_dues(now), recipients_by_organization(), opted_out)
+    if not dry_run:
+        with transaction.atomic():
+            before = ReminderDelivery.objects.count()
+            # In slices, so that the rows of one slice only are held in memory at a time.
+            while chunk := list(islice(rows, INSERT_SLICE)):
+                insert_new(chunk)
+            planned = ReminderDelivery.objects.count() - before
+        return PlanResult(planned, pending_recipients())
+    rows = list(rows)
+    keys = [row.key for row in rows]
+    existing = set()
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        existing |= set(
+            ReminderDelivery.objects.filter(key__in=chunk).values_list("key", flat=True)
+        )
+    new = [row for row in rows if row.key not in existing]
+    return PlanResult(len({row.key for row in new}), sorted({row.recipient_id for row in new}))
 
 
 def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
@@ -150,12 +157,16 @@ def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
             planned, recipients = cursor.fetchone()
             return PlanResult(planned, sorted(recipients or []))
         columns = ", ".join(name for name, _ in INSERT_COLUMNS)
+        # What is planned already is left out by one anti-join rather than a conflict per row.
         cursor.execute(
             f"INSERT INTO {due_sql.DELIVERY} ({columns}) "  # noqa: S608
             "SELECT gen_random_uuid(), c.key, c.organization_id, c.recipient_id, c.kind, "
             "c.subject_type, c.subject_uuid, c.subject_label, c.due_on, c.period, "
             "%s, 0, '', %s "
-            f"FROM ({query}) AS c ON CONFLICT (key) DO NOTHING",
+            f"FROM ({query}) AS c WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {due_sql.DELIVERY} x WHERE x.key = c.key) "
+            # Planned by a concurrent run meanwhile: skipped all the same.
+            "ON CONFLICT (key) DO NOTHING",
             [DeliveryStatus.PENDING, now, *params],
         )
         planned = cursor.rowcount
