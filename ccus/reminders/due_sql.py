@@ -27,6 +27,7 @@ from vault.auth.models import User
 from vault.firms.models import Membership, Organization, Role
 
 Query = tuple[str, list]
+DUE_COLUMNS = "(organization_id, kind, subject_type, subject_uuid, subject_label, period, due_on)"
 
 COMPANY = Company._meta.db_table
 WORKER = Worker._meta.db_table
@@ -207,8 +208,7 @@ def deliveries(now: datetime.datetime) -> Query:
         "|| '|' || d.period, 200) AS key, d.organization_id, r.user_id AS recipient_id, "
         "d.kind, d.subject_type, d.subject_uuid, left(d.subject_label, 200) AS subject_label, "
         "d.due_on, left(d.period, 60) AS period "
-        f"FROM ({dues_sql}) AS d (organization_id, kind, subject_type, subject_uuid, "
-        "subject_label, period, due_on) "
+        f"FROM ({dues_sql}) AS d {DUE_COLUMNS} "
         f"JOIN (SELECT m.user_id, m.organization_id, m.role FROM {MEMBERSHIP} m "
         f"JOIN {USER} u ON u.id = m.user_id WHERE m.role IN (%s, %s) AND u.is_active) AS r "
         "ON r.organization_id = d.organization_id "
@@ -217,3 +217,9 @@ def deliveries(now: datetime.datetime) -> Query:
         "AND p.organization_id = d.organization_id AND p.kind = d.kind)"
     )
     return sql, [*params, Role.OWNER, Role.ADMIN, ReminderKind.ESCALATION, Role.OWNER]
+
+
+def counts_by_kind(now: datetime.datetime) -> Query:
+    """Return one query of how many items of each kind are due now, as (kind, count) rows."""
+    dues_sql, params = all_dues(now)
+    return f"SELECT d.kind, count(*) FROM ({dues_sql}) AS d {DUE_COLUMNS} GROUP BY d.kind", params

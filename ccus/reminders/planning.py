@@ -1,7 +1,7 @@
 """Plan reminders: what is due for whom, each milestone once, in one insert whatever the count."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -173,6 +173,17 @@ def plan_in_sql(now: datetime.datetime, *, dry_run: bool = False) -> PlanResult:
         )
         planned = cursor.rowcount
     return PlanResult(planned, pending_recipients())
+
+
+def due_counts(now: datetime.datetime) -> dict[str, int]:
+    """Return how many items of each kind are due now across all firms, for a dry run."""
+    connection = connections[router.db_for_write(ReminderDelivery)]
+    if connection.vendor != "postgresql":
+        return dict(Counter(due.kind for due in all_dues(now)))
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(*due_sql.counts_by_kind(now))
+        return dict(cursor.fetchall())
 
 
 def plan_reminders(now: datetime.datetime | None = None, *, dry_run: bool = False) -> PlanResult:

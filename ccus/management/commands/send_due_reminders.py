@@ -1,15 +1,12 @@
 """`manage.py send_due_reminders [--dry-run]`: one planning run by hand, without beat."""
 
-from collections import Counter
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from ccus.mail.models import DeliveryStatus
-from ccus.reminders.dues import all_dues
 from ccus.reminders.models import ReminderDelivery
-from ccus.reminders.planning import plan_reminders
+from ccus.reminders.planning import due_counts, plan_reminders
 from ccus.reminders.tasks import enqueue_digests
 from vault.auth.models import User
 
@@ -25,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, **options) -> None:
         if dry_run:
             result = plan_reminders(dry_run=True)
-            kinds = Counter(due.kind for due in all_dues(timezone.now()))
+            kinds = due_counts(timezone.now())
             self.stdout.write(
                 f"Would plan {result.planned} new reminders "
                 f"for {len(result.recipients)} recipients."

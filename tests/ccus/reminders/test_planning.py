@@ -224,6 +224,7 @@ def test_it_shows_a_dry_run_without_writing(firm):
     out = StringIO()
     call_command("send_due_reminders", "--dry-run", stdout=out)
     assert "Would plan" in out.getvalue()
+    assert "  missing: 1 accounts due" in out.getvalue()
     assert ReminderDelivery.objects.count() == 0
 
 

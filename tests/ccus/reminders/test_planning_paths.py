@@ -3,6 +3,7 @@
 import datetime
 import uuid
 import zoneinfo
+from collections import Counter
 
 import pytest
 import time_machine
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from ccus.accounts.models import ManagerIdFee, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
+from ccus.reminders.dues import all_dues
 from ccus.reminders.models import ReminderDelivery, ReminderPreference
-from ccus.reminders.planning import plan_in_python, plan_in_sql, plan_reminders
+from ccus.reminders.planning import due_counts, plan_in_python, plan_in_sql, plan_reminders
 from tests.factories import make_company, make_organization, make_user, make_worker
 from vault.firms.models import Membership
 
@@ -157,6 +159,7 @@ def test_sql_and_python_count_the_same_and_nothing_twice():
         again_sql = plan_in_sql(FIRST_DAY)
         again_python = plan_in_python(FIRST_DAY)
     assert dry_sql == dry_python
+    assert due_counts(FIRST_DAY) == Counter(due.kind for due in all_dues(FIRST_DAY))
     assert first == dry_sql
     assert first.planned == ReminderDelivery.objects.count() > 0
     assert again_sql.planned == again_python.planned == 0
