@@ -28,8 +28,8 @@ def recipients_by_organization() -> dict[int, list[tuple[int, str]]]:
 
 
 INSERT_SLICE = 50_000
-# The advisory lock a planning run holds on PostgreSQL until it commits.
-PLANNING_LOCK = 16_0001
+# The advisory lock a planning run holds on PostgreSQL until it commits ("remind" in ASCII).
+PLANNING_LOCK = int.from_bytes(b"remind")
 
 
 @dataclass(frozen=True)
