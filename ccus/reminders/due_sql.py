@@ -39,8 +39,8 @@ USER = User._meta.db_table
 PREFERENCE = ReminderPreference._meta.db_table
 # The accounts that need looking after, as dues.py's _accounts(): (subject type, table, filter).
 ACCOUNTS = [
-    ("company", COMPANY, "TRUE"),
-    ("worker", WORKER, f"a.status = '{WorkerStatus.ACTIVE}'"),
+    ("company", COMPANY, "a.deleted_at IS NULL"),  # an account in the trash is reminded of nothing
+    ("worker", WORKER, f"a.status = '{WorkerStatus.ACTIVE}' AND a.deleted_at IS NULL"),
 ]
 
 
@@ -97,7 +97,7 @@ def fee_dues(today: datetime.date) -> Query:
         f"f.uuid::text || ':' || to_char(f.due_on, 'YYYY-MM-DD') || ':' || m.name, f.due_on "
         f"FROM {FEE} f JOIN {COMPANY} c ON c.id = f.company_id "
         f"JOIN {values} ON {_reached('f.due_on')} "
-        f"WHERE f.due_on >= %s AND f.due_on <= %s"
+        f"WHERE f.due_on >= %s AND f.due_on <= %s AND c.deleted_at IS NULL"
     )
     horizon = today + relativedelta(months=1)
     return sql, [ReminderKind.FEE_DUE, *params, today, today, today, horizon]
@@ -141,13 +141,15 @@ def email_health_dues() -> Query:
     email = grouping_column("email_index")
     inbox = (
         f"EXISTS (SELECT 1 FROM {COMPANY} c "
-        f"WHERE c.organization_id = a.organization_id AND c.{email} = a.email)"
+        f"WHERE c.organization_id = a.organization_id AND c.{email} = a.email "
+        f"AND c.deleted_at IS NULL)"
     )
     # Counted over the (organization, email) index in its order: one pass, no lookup per worker.
     sharing = (
         f"SELECT w.organization_id, w.uuid, w.name, w.{email} AS email, "
         f"count(*) OVER (PARTITION BY w.organization_id, w.{email}) AS sharing "
-        f"FROM {WORKER} w WHERE w.status = '{WorkerStatus.ACTIVE}' AND w.{email} IS NOT NULL"
+        f"FROM {WORKER} w WHERE w.status = '{WorkerStatus.ACTIVE}' AND w.{email} IS NOT NULL "
+        f"AND w.deleted_at IS NULL"
     )
     sql = (
         f"SELECT a.organization_id, %s, 'worker', a.uuid, a.name, "
@@ -161,7 +163,7 @@ def escalation_dues(now: datetime.datetime) -> Query:
     """Reminders sent 14 days ago whose account was not confirmed since: tell the owners."""
     unanswered = " OR ".join(
         f"(d.subject_type = '{subject_type}' AND EXISTS (SELECT 1 FROM {table} a "
-        f"WHERE a.uuid = d.subject_uuid "
+        f"WHERE a.uuid = d.subject_uuid AND a.deleted_at IS NULL "
         f"AND (a.last_confirmed_at IS NULL OR a.last_confirmed_at < d.sent_at)))"
         for subject_type, table, _active in ACCOUNTS
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ccus", "0015_blind_index_new_key"),
+        ("ccus", "0019_soft_delete"),
         ("vault", "0003_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
