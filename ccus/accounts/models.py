@@ -3,7 +3,9 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,6 +24,10 @@ class LiveAccountManager(models.Manager.from_queryset(TenantQuerySet)):
 
     def get_queryset(self) -> TenantQuerySet:
         return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+# The accounts in use, as every page reads them: the condition of the partial indexes.
+LIVE = models.Q(deleted_at__isnull=True)
 
 
 class CcusAccount(models.Model):
@@ -111,12 +117,31 @@ class CcusAccount(models.Model):
                 name="%(class)s_unique_new_id",
             ),
         ]
+        # Why each index is there: README, "Indexes". The trigram ones exist on PostgreSQL only.
         indexes = [
             models.Index(fields=["organization", "email_index"], name="%(class)s_email_idx"),
             models.Index(
                 fields=["organization", "email_index_new"], name="%(class)s_new_email_idx"
             ),
-            models.Index(fields=["organization", "name_kana"], name="%(class)s_kana_idx"),
+            models.Index(
+                fields=["organization", "name_kana", "name", "id"],
+                condition=LIVE,
+                name="%(class)s_list_idx",
+            ),
+            models.Index(
+                fields=["organization", "ccus_id_last4"], condition=LIVE, name="%(class)s_last4_idx"
+            ),
+            GinIndex(
+                fields=["search_text"],
+                opclasses=["gin_trgm_ops"],
+                condition=LIVE,
+                name="%(class)s_search_trgm",
+            ),
+            GinIndex(
+                OpClass(Upper("name"), name="gin_trgm_ops"),
+                condition=LIVE,
+                name="%(class)s_name_trgm",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +166,14 @@ class Company(CcusAccount):
     class Meta(CcusAccount.Meta):
         verbose_name = _("business account")
         verbose_name_plural = _("business accounts")
+        indexes = [
+            *CcusAccount.Meta.indexes,
+            models.Index(
+                fields=["organization", "registration_expires_on"],
+                condition=LIVE,
+                name="company_expiry_idx",
+            ),
+        ]
 
 
 class LiveFeeManager(models.Manager):
@@ -207,4 +240,7 @@ class Worker(CcusAccount):
         indexes = [
             *CcusAccount.Meta.indexes,
             models.Index(fields=["organization", "status"], name="worker_status_idx"),
+            models.Index(
+                fields=["organization", "card_expires_on"], condition=LIVE, name="worker_expiry_idx"
+            ),
         ]

@@ -58,6 +58,12 @@ class ReminderDelivery(SendState):
             models.Index(fields=["recipient", "status"], name="delivery_recipient_status"),
             models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
             models.Index(fields=["organization", "-created_at"], name="delivery_org_created"),
+            # The rollup's count of unanswered reminders: escalations are few among deliveries.
+            models.Index(
+                fields=["organization", "status"],
+                condition=models.Q(kind=ReminderKind.ESCALATION),
+                name="delivery_escalation_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "-created_at"])]
+        # The log page: a firm's newest first, in the page's own order, read in index order.
+        indexes = [
+            models.Index(fields=["organization", "-created_at", "-id"], name="audit_org_recent_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

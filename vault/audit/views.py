@@ -1,5 +1,7 @@
 """The audit log page of a firm: filter, paginate, export as CSV for Excel."""
 
+import datetime
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -35,6 +37,10 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = everything + action_choices(actions)
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def filtered_events(organization, data: dict) -> QuerySet[AuditEvent]:
     """Return the firm's audit events narrowed by the filter form's cleaned data."""
     events = AuditEvent.objects.filter(organization=organization).select_related("actor")
@@ -44,10 +50,11 @@ def filtered_events(organization, data: dict) -> QuerySet[AuditEvent]:
         events = events.filter(actor__email__icontains=data["actor"])
     if data.get("record"):
         events = events.filter(target_label__icontains=data["record"])
+    # Bounds in time rather than on the date of created_at, so the index reads only the range.
     if data.get("since"):
-        events = events.filter(created_at__date__gte=data["since"])
+        events = events.filter(created_at__gte=_day_start(data["since"]))
     if data.get("until"):
-        events = events.filter(created_at__date__lte=data["until"])
+        events = events.filter(created_at__lt=_day_start(data["until"] + datetime.timedelta(1)))
     return events.order_by("-created_at", "-id")
 
 
