@@ -1,11 +1,14 @@
 """Audit events say who did what to which record, never a value."""
 
+import datetime
+
 import pytest
 from django.test import RequestFactory
 
 from tests.factories import leaked, make_secret_worker
 from vault.audit.models import AuditEvent
 from vault.audit.services import audit_record
+from vault.audit.views import filtered_events
 
 
 @pytest.mark.django_db
@@ -42,3 +45,22 @@ def test_it_logs_changed_field_names_without_values(owner, organization):
     assert "password" in event.details["fields"]
     dumped = str(AuditEvent.objects.values().get(pk=event.pk))
     assert leaked(dumped) == []
+
+
+@pytest.mark.django_db
+def test_the_log_s_dates_are_whole_days_in_japan(organization):
+    tokyo = datetime.timezone(datetime.timedelta(hours=9))
+    times = {
+        "before": datetime.datetime(2026, 4, 30, 23, 59, 59, tzinfo=tokyo),
+        "first": datetime.datetime(2026, 5, 1, 0, 0, tzinfo=tokyo),
+        "last": datetime.datetime(2026, 5, 2, 23, 59, 59, 999999, tzinfo=tokyo),
+        "after": datetime.datetime(2026, 5, 3, 0, 0, tzinfo=tokyo),
+    }
+    for label, moment in times.items():
+        AuditEvent.objects.create(
+            organization=organization, action="worker.update", target_label=label,
+            created_at=moment,
+        )  # fmt: skip
+    days = {"since": datetime.date(2026, 5, 1), "until": datetime.date(2026, 5, 2)}
+    found = filtered_events(organization, days).values_list("target_label", flat=True)
+    assert list(found) == ["last", "first"]
