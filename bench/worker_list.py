@@ -46,6 +46,9 @@ def populate():
         refresh_derived(worker)
         batch.append(worker)
     Worker.objects.bulk_create(batch, batch_size=500)
+    with connection.cursor() as cursor:
+        # Statistics as a database in use has them (autovacuum), so the plan below is the real one.
+        cursor.execute("ANALYZE")
     return organization, company
 
 
