@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 ROWS = 100_000
 FIRMS = 40
-# The firm whose pages are read: a big one, a fifth of all the rows.
-BIG_SHARE = 5
+# The firm whose pages are read: a big one, a tenth of all the rows.
+BIG_SHARE = 10
 SUBCONTRACTORS = 4
 SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
 READINGS = ["サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ", "ヤマモト", "ナカムラ",
@@ -41,7 +41,7 @@ FIRM = """CASE WHEN mod(i, %(share)s) = 0 THEN %(big)s
 
 
 def _accounts_sql(table: str, extra_columns: str, extra_values: str) -> str:
-    """INSERT … SELECT of ROWS accounts: a fifth in the big firm, the rest spread over the others.
+    """INSERT … SELECT of ROWS accounts: a tenth in the big firm, the rest spread over the others.
 
     Names repeat as they do in a real firm; 2% lack an ID, 5% an email, 1% are in the trash.
     """
@@ -119,9 +119,12 @@ def _seed(big, others, user) -> dict:
             """,  # noqa: S608
             {**params, "user": user.id, "rows": ROWS},
         )
-        for table in ("ccus_company", "ccus_worker", "vault_auditevent", "ccus_reminderdelivery"):
-            cursor.execute(f"ANALYZE {table}")
     return params
+
+
+# Nothing else is in these tables while the module runs: each test's rows are rolled back.
+SEEDED = ["ccus_site_workers", "ccus_site_engagements", "ccus_site", "ccus_engagement",
+          "vault_auditevent", "ccus_reminderdelivery", "ccus_worker", "ccus_company"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +150,16 @@ def firms(django_db_setup, django_db_blocker):
         site.workers.set(workers.order_by("id")[:500])
         _seed_sites(others[-1])
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a table in use: statistics, no dead rows of an earlier run.
+            cursor.execute(f"VACUUM ANALYZE {', '.join(SEEDED)}")
         try:
             yield {"big": big, "small": others[0], "prime": prime, "site": site, "user": user}
         finally:
-            _remove([big, prime, *others], user)
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(SEEDED)} CASCADE")
+            for firm in [big, prime, *others]:
+                firm.delete()
+            user.delete()
 
 
 def _seed_sites(organization) -> None:
@@ -172,21 +180,6 @@ def _seed_sites(organization) -> None:
             """,
             [organization.id],
         )
-        cursor.execute("ANALYZE ccus_site_workers")
-
-
-def _remove(firms: list, user) -> None:
-    orgs = [firm.id for firm in firms]
-    with connection.cursor() as cursor:
-        for table in ("ccus_site_workers", "ccus_site_engagements"):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        for table in ("ccus_site", "ccus_engagement", "vault_auditevent",
-                      "ccus_reminderdelivery", "ccus_worker", "ccus_company"):  # fmt: skip
-            column = "prime_id" if table == "ccus_engagement" else "organization_id"
-            cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [orgs])  # noqa: S608
-    for firm in firms:
-        firm.delete()
-    user.delete()
 
 
 def _plan(sql: str, params=()) -> str:
@@ -219,7 +212,7 @@ BIG_TABLES = ["ccus_worker", "ccus_company", "vault_auditevent", "ccus_reminderd
 def uses(plan: str, index: str) -> bool:
     """Whether the plan reads through the named index, and scans no big table row by row."""
     through = re.search(
-        rf"(Index Scan|Index Only Scan|Bitmap Index Scan) (using|on) {index}\b", plan
+        rf"(Index Scan|Index Only Scan|Bitmap Index Scan)( Backward)? (using|on) {index}\b", plan
     )
     return bool(through) and not re.search(rf"Seq Scan on ({'|'.join(BIG_TABLES)})\b", plan)
 
