@@ -71,7 +71,7 @@ def _accounts_sql(table: str, extra_columns: str, extra_values: str) -> str:
     """  # noqa: S608
 
 
-def _seed(big, others, user) -> dict:
+def _seed(big, others, user) -> None:
     params = {
         "share": BIG_SHARE, "big": big.id, "others": [o.id for o in others],
         "n_others": len(others), "surnames": SURNAMES, "given": GIVEN, "readings": READINGS,
@@ -119,7 +119,6 @@ def _seed(big, others, user) -> dict:
             """,  # noqa: S608
             {**params, "user": user.id, "rows": ROWS},
         )
-    return params
 
 
 # Nothing else is in these tables while the module runs: each test's rows are rolled back.
@@ -139,7 +138,7 @@ def firms(django_db_setup, django_db_blocker):
         # A few rows written the usual way, so the search below has something exact to find.
         company = make_company(big, name="検索 事業者", name_kana="ケンサク ジギョウシャ")
         make_worker(big, name="検索 太郎", name_kana="ケンサク タロウ",
-                             ccus_id="12345678901234", company=company)  # fmt: skip
+                    ccus_id="12345678901234", company=company)  # fmt: skip
         # The prime looks over a few of the small firms, as a prime does among all the firms.
         for firm in others[:SUBCONTRACTORS]:
             Engagement.objects.create(prime=prime, subcontractor=firm,
