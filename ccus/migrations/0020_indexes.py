@@ -6,6 +6,13 @@ from django.db import migrations, models
 LIVE = models.Q(("deleted_at__isnull", True))
 
 
+class KeepTrigramExtension(TrigramExtension):
+    """pg_trgm on PostgreSQL (nothing on SQLite); kept when going back: others may use it."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 class AddPostgresIndex(migrations.AddIndex):
     """A GIN trigram index: PostgreSQL only (SQLite searches without it)."""
 
@@ -72,7 +79,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        KeepTrigramExtension(),
         *_account_indexes("company", "registration_expires_on"),
         *_account_indexes("worker", "card_expires_on"),
         migrations.AddIndex(
