@@ -311,7 +311,7 @@ def test_the_rollup_reads_only_the_subcontractors_rows(firms):
 
 def test_the_site_roster_reads_the_site_s_workers_only(firms):
     visible = visible_subcontractors(firms["prime"])
-    (plan,) = plans_while(lambda: roster(visible, firms["site"]), "ccus_worker")
+    (plan,) = plans_while(lambda: list(roster(visible, firms["site"])), "ccus_worker")
     assert uses(plan, r"ccus_site_workers_site_id_\w+"), plan
     assert uses(plan, "ccus_worker_pkey"), plan
 

@@ -75,7 +75,7 @@ def _account_indexes(model: str, expiry: str) -> list:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ccus", "0019_soft_delete"),
+        ("ccus", "0020_delivery_fewer_indexes"),
     ]
 
     operations = [
