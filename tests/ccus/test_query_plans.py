@@ -20,6 +20,7 @@ from ccus.oversight.rollup import readiness_figures, roster, visible_subcontract
 from ccus.reminders.digests import claim, stale
 from tests.factories import make_company, make_organization, make_user, make_worker
 from vault.audit.views import filtered_events
+from vault.crypto.firm_keys import firm_keys_destroy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -157,6 +158,7 @@ def firms(django_db_setup, django_db_blocker):
             with connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {', '.join(SEEDED)} CASCADE")
             for firm in [big, prime, *others]:
+                firm_keys_destroy(organization_uuid=firm.uuid)  # not removed with the firm's row
                 firm.delete()
             user.delete()
 
