@@ -1,6 +1,7 @@
 """The disaster drill: a PostgreSQL dump restored into a fresh database; a sample of it read."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -77,7 +78,10 @@ def test_it_restores_a_dump_into_a_fresh_database_and_reads_a_sample_of_secrets(
     result = _drill(nightly_dump)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "ccus.Worker: records=30 values=" in result.stdout
-    assert "unreadable=0 indexes=30 index_mismatch=0" in result.stdout
+    # The sample of 30 may hold the one worker without an ID or email, whose index is not checked.
+    assert re.search(
+        r"ccus\.Worker: .* unreadable=0 indexes=(29|30) index_mismatch=0", result.stdout
+    )
     assert "drill=passed" in result.stdout
     assert leaked(result.stdout + result.stderr) == []
     assert not _drill_database_exists()
