@@ -44,8 +44,3 @@ def handover_checklist(worker: Worker, *, with_notes: bool = False) -> list[Chec
         records = records.defer("note")
     done = {record.step: record for record in records}
     return [ChecklistItem(str(key), text, done.get(key)) for key, text in HANDOVER_STEPS.items()]
-
-
-def handover_undone(worker: Worker) -> list[ChecklistItem]:
-    """Return the handover steps of the worker that are not recorded as done."""
-    return [item for item in handover_checklist(worker) if item.done is None]
