@@ -16,9 +16,11 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle each process now and then, so a slow leak can never grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle each process now and then, so a slow leak can never grow without bound; rarely, because
+# a new process spends about a second of CPU loading the application (every 2,000 requests cost
+# 5% of the throughput at 300 requests a second).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Each process loads the application itself, so `systemctl reload` (HUP) starts new processes on
 # the new code while the old ones finish their requests.
 preload_app = False

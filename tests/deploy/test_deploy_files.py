@@ -36,7 +36,7 @@ def test_it_binds_port_8000_on_loopback_unless_told_and_sizes_workers_by_cores(m
     config = _gunicorn(monkeypatch)
     assert config["bind"] == "127.0.0.1:8000"
     assert config["workers"] == multiprocessing.cpu_count() + 1
-    assert (config["accesslog"], config["reload"], config["max_requests"]) == (None, False, 2000)
+    assert (config["accesslog"], config["reload"], config["max_requests"]) == (None, False, 20000)
     assert config["secure_scheme_headers"] == {}  # the settings decide what HTTPS is
     config = _gunicorn(monkeypatch, PORT="8123", WEB_CONCURRENCY="2", DEBUG="true")
     assert (config["bind"], config["workers"], config["reload"]) == ("127.0.0.1:8123", 2, True)

@@ -29,6 +29,19 @@ def test_it_shares_values_between_two_cache_clients_of_one_redis():
     assert other.get("answer") is None
 
 
+@pytest.mark.redis
+def test_it_keeps_one_redis_client_per_pool_and_shares_it_between_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = ForgivingRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-cache-threads"})
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: cache.set(f"k{n}", n, 30), range(200)))
+        assert list(pool.map(lambda n: cache.get(f"k{n}"), range(200))) == list(range(200))
+    cache.delete_many([f"k{n}" for n in range(200)])
+
+
 def test_it_misses_instead_of_failing_when_redis_is_down():
     dead = ForgivingRedisCache(
         "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}

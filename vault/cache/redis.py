@@ -7,7 +7,7 @@ Redis slows pages down, it never takes them down.
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,34 @@ def _missing(operation: str, error: Exception, default=None):
     return default
 
 
+class ReusedClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache call, which costs more Python than the call
+    itself (about 0.2 ms: it copies its table of reply parsers). A redis.Redis is safe to share
+    between threads: it takes a connection from its pool for each command.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
     """A RedisCache whose reads miss and whose writes are dropped while Redis does not answer."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClient
 
     def get(self, key, default=None, version=None):
         try:
