@@ -126,7 +126,7 @@ LOGIN_REDIRECT_URL = "ccus:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "vault.auth.backends.AccountBackend",
 ]
 # Lock a user out from one address after repeated failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -5,6 +5,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from vault.compiled import CompiledQuery
 from vault.firms.models import Membership, Role
 
 SESSION_KEY = "organization"
@@ -19,11 +20,15 @@ def memberships_of(user) -> QuerySet[Membership]:
     )
 
 
+# Every signed-in request reads them: compiled once rather than on each request.
+memberships_of_user_id = CompiledQuery(memberships_of)
+
+
 def request_memberships(request: HttpRequest) -> list[Membership]:
     """Return the signed-in user's memberships, loaded once per request."""
     if not hasattr(request, "_memberships"):
         user = request.user
-        request._memberships = list(memberships_of(user)) if user.is_authenticated else []
+        request._memberships = memberships_of_user_id(user.pk) if user.is_authenticated else []
     return request._memberships
 
 
