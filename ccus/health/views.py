@@ -15,8 +15,16 @@ from ccus.health.todo import first_steps, next_steps
 from ccus.oversight.history import week_label
 from ccus.oversight.models import Engagement
 from vault.charts import line_chart
+from vault.compiled import CompiledQuery
 from vault.crypto.tamper import unreadable_values
 from vault.firms.permissions import require_membership
+
+# Asked on every view of the report: compiled once.
+_invitations_to = CompiledQuery(
+    lambda organization_id: Engagement.objects.filter(
+        subcontractor_id=organization_id, status=Engagement.Status.INVITED
+    ).only("id")
+)
 
 
 def unreadable_rows(organization) -> list[dict]:
@@ -56,9 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         for model in models
     ]
-    invitations = Engagement.objects.filter(
-        subcontractor=organization, status=Engagement.Status.INVITED
-    ).count()
+    invitations = len(_invitations_to(organization.id))
     weeks = [(week_label(week), score) for week, score in figures[f"history:{when}"]]
     totals = {kind: counts["total"] for _title, kind, counts in sections}
     context = {

@@ -5,6 +5,7 @@ import logging
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
 
+from vault.compiled import CompiledQuery
 from vault.crypto.models import UnreadableValue
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,17 @@ def _still_unreadable(entry: UnreadableValue) -> bool:
     return read_value(record, entry.field) is UNREADABLE
 
 
+# The health report asks on every view; almost always there is none.
+_unreadable_of_firm = CompiledQuery(
+    lambda organization_id: UnreadableValue.objects.filter(
+        organization_id=organization_id
+    ).order_by("id")
+)
+
+
 def unreadable_values(organization) -> list[UnreadableValue]:
     """Return the firm's values that still do not open; forget those fixed or deleted since."""
-    entries = list(UnreadableValue.objects.filter(organization=organization).order_by("id"))
+    entries = _unreadable_of_firm(organization.pk)
     fixed = [entry.pk for entry in entries if not _still_unreadable(entry)]
     if fixed:
         UnreadableValue.objects.filter(pk__in=fixed).delete()
