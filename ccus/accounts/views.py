@@ -48,9 +48,12 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "query": request.GET.get("q", ""),
     }
     accounts = account_list(model, membership.organization, **params)
+    # The rows and the count are kept once per version of the firm's accounts (see the template).
+    version = accounts_version(membership.organization_id)
     paginator = FigurePaginator(
         accounts, PAGE_SIZE, organization_id=membership.organization_id,
         name=f"count:{KIND[model]}:{params['filter_name']}:{params['status']}:{params['query']}",
+        version=version,
     )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -69,8 +72,7 @@ def account_list_view(request: HttpRequest, model: type[CcusAccount]) -> HttpRes
         "can_copy_id": membership.has_role(reveal_role("ccus_id")),
         "can_copy_password": membership.has_role(reveal_role("password")),
         "can_see_trash": membership.has_role(Role.ADMIN),
-        # The rows are rendered once per version of the firm's accounts (see the template).
-        "rows_version": accounts_version(membership.organization_id),
+        "rows_version": version,
     }
     return render(request, "ccus/accounts/list.html", context)
 
