@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -75,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # A firm that had accounts keeps its history; a new one is not shown a line of zeros.
         "show_chart": any(totals.values()) or any(score for _week, score in weeks),
         "filter_labels": FILTER_LABELS,
+        "list_urls": {kind: reverse(f"ccus:{kind}") for _title, kind, _counts in sections},
         "invitations": invitations,
         "weeks": weeks,
         "chart": line_chart(weeks),
