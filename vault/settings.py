@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vault.firms.context_processors.membership",
             ],
+            "builtins": ["vault.templatetags.remembered_urls"],
         },
     },
 ]
