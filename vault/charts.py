@@ -24,18 +24,24 @@ def _xs(count: int, left: float, width: float) -> tuple[float, ...]:
     return tuple(round(left + width * i / (count - 1), 1) for i in range(count))
 
 
+@functools.lru_cache(maxsize=4096)
+def _point(x: float, value: int, height: int) -> str:
+    # A rollup draws 300 sparklines of twelve weeks: each (week, score) is worked out once.
+    return f"{x},{_y(value, 2, height - 4)}"
+
+
 def sparkline(values: list[int], *, width: int = 96, height: int = 24) -> SafeString:
     """Return a small line of 0–100 values, its last point marked; empty without values."""
     if not values:
         return SafeString("")
     xs = _xs(len(values), 2, width - 4)
-    ys = [_y(v, 2, height - 4) for v in values]
-    points = " ".join(f"{x},{y}" for x, y in zip(xs, ys, strict=True))
-    return mark_safe(  # noqa: S308  (numbers only)
+    points = " ".join([_point(x, v, height) for x, v in zip(xs, values, strict=True)])
+    return SafeString(  # numbers only
         f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" aria-hidden="true" focusable="false">'
         f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
-        f'<circle cx="{xs[-1]}" cy="{ys[-1]}" r="2.5" fill="currentColor"/></svg>'
+        f'<circle cx="{xs[-1]}" cy="{_y(values[-1], 2, height - 4)}" r="2.5" '
+        f'fill="currentColor"/></svg>'
     )
 
 

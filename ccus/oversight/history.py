@@ -28,8 +28,8 @@ def week_label(week: datetime.date) -> str:
     return date_format(week, "n/j")
 
 
-def readiness_history(prime: Organization, visible: list[Visible]) -> dict[int, list]:
-    """Return (week, score) per subcontractor id, oldest first, in one query; the last is live."""
+def _weekly(prime: Organization, visible: list[Visible], *columns: str):
+    """Return the chosen columns of the subcontractors' past weeks of snapshots, oldest first."""
     this_week, first = past_weeks()
     snapshots = SubcontractorSnapshot.objects.filter(
         id_in("subcontractor_id", [v.firm.id for v in visible]),
@@ -37,9 +37,26 @@ def readiness_history(prime: Organization, visible: list[Visible]) -> dict[int, 
         week__gte=first,
         week__lt=this_week,
     ).order_by("week")
+    return this_week, snapshots.values_list("subcontractor_id", *columns)
+
+
+def readiness_history(prime: Organization, visible: list[Visible]) -> dict[int, list]:
+    """Return (week, score) per subcontractor id, oldest first, in one query; the last is live."""
+    this_week, snapshots = _weekly(prime, visible, "week", "score")
     history = defaultdict(list)
-    for firm_id, week, score in snapshots.values_list("subcontractor_id", "week", "score"):
+    for firm_id, week, score in snapshots:
         history[firm_id].append((week, score))
     for v in visible:
         history[v.firm.id].append((this_week, v.stats["score"]))
     return history
+
+
+def readiness_scores(prime: Organization, visible: list[Visible]) -> dict[int, list[int]]:
+    """Return the scores of readiness_history alone, without reading the weeks' dates."""
+    _this_week, snapshots = _weekly(prime, visible, "score")
+    scores = {v.firm.id: [] for v in visible}
+    for firm_id, score in snapshots:
+        scores[firm_id].append(score)
+    for v in visible:
+        scores[v.firm.id].append(v.stats["score"])
+    return scores

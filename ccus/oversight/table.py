@@ -33,30 +33,38 @@ def headers() -> list[str]:
     return [_(label) for _key, label in COLUMNS]
 
 
-def _trend(scores: list[int], text: str) -> str:
-    """A small line of the weekly scores, with the scores as text for screen readers."""
-    label = text % {"scores": ", ".join(map(str, scores))}
-    return f'{sparkline(scores)}<span class="visually-hidden">{html.escape(label)}</span>'
+# The readiness cell draws its score as a bar too; every other cell holds its value alone.
+CELL_HTML = {"score": '<span class="bar"><span style="width: %s%%"></span></span> %s'}
+COUNTS = ["workers", "with_id", "confirmed", "expiring_all", "expired_all", "missing_email",
+          "unanswered"]  # fmt: skip
+BADGES = {True: '<span class="badge ok">✓</span>', False: '<span class="badge bad">—</span>'}
+
+
+def _row_format() -> str:
+    """Return one row's HTML with its translated labels in place and a %s for each value."""
+    labels = [html.escape(label).replace("%", "%%") for label in headers()]
+    cells = "".join(
+        f'<td data-label="{label}">{CELL_HTML.get(key, "%s")}</td>'
+        for (key, _text), label in zip(COLUMNS, labels, strict=True)
+    )
+    return f"<tr><td>%s</td>{cells}</tr>"
 
 
 def _day(value, zone) -> str:
-    return value.astimezone(zone).strftime("%Y-%m-%d") if value else "—"
+    return value.astimezone(zone).date().isoformat() if value else "—"
 
 
-def rows_html(rows: list[Visible], detail_base: str, history: dict[int, list]) -> SafeString:
+def rows_html(rows: list[Visible], detail_base: str, scores: dict[int, list]) -> SafeString:
     """Return the <tr> elements of the rollup, with each subcontractor's weeks of readiness.
 
-    Labels, translations and the time zone are looked up once per table, not once per cell: a
-    page draws up to 300 rows of eleven cells.
+    The row's HTML, its labels and translations are made once per table, not once per cell: a
+    page draws up to 300 rows of eleven cells. Names are escaped; the figures are integers.
     """
-    labels = [html.escape(label) for label in headers()]
-    cell = dict(zip((key for key, _label in COLUMNS), labels, strict=True))
+    row_format = _row_format()
     trend_text = _("Readiness week by week: %(scores)s")
     tier_text = _("tier %(tier)s, via %(via)s")
     zone = get_current_timezone()
     base = html.escape(detail_base)
-    counts = ["workers", "with_id", "confirmed", "expiring_all", "expired_all", "missing_email",
-              "unanswered"]  # fmt: skip
     lines = []
     for v in rows:
         s = v.stats
@@ -65,18 +73,13 @@ def rows_html(rows: list[Visible], detail_base: str, history: dict[int, list]) -
             tier = tier_text % {"tier": v.tier, "via": v.via}
             firm += f"<br><small>{html.escape(tier)}</small>"
         score = int(s["score"])
-        trend = _trend([score for _week, score in history.get(v.firm.id, [])], trend_text)
-        badge = BADGES[bool(s["companies_confirmed"])]
-        cells = [
-            f'<td data-label="{cell["score"]}"><span class="bar"><span style="width: {score}%">'
-            f"</span></span> {score}</td>",
-            f'<td data-label="{cell["trend"]}">{trend}</td>',
-            f'<td data-label="{cell["companies_confirmed"]}">{badge}</td>',
-            *(f'<td data-label="{cell[key]}">{int(s[key])}</td>' for key in counts),
-            f'<td data-label="{cell["last_update"]}">{_day(s["last_update"], zone)}</td>',
-        ]
-        lines.append(f"<tr><td>{firm}</td>{''.join(cells)}</tr>")
+        weeks = scores.get(v.firm.id, [])
+        trend = html.escape(trend_text % {"scores": ", ".join(map(str, weeks))})
+        lines.append(row_format % (
+            firm, score, score,
+            f'{sparkline(weeks)}<span class="visually-hidden">{trend}</span>',
+            BADGES[bool(s["companies_confirmed"])],
+            *[int(s[key]) for key in COUNTS],
+            _day(s["last_update"], zone),
+        ))  # fmt: skip
     return mark_safe("\n".join(lines))  # noqa: S308  (every firm value above is escaped)
-
-
-BADGES = {True: '<span class="badge ok">✓</span>', False: '<span class="badge bad">—</span>'}

@@ -23,7 +23,7 @@ from ccus.oversight.engagements import (
     site_save,
 )
 from ccus.oversight.exports import rollup_table, roster_rows, roster_table
-from ccus.oversight.history import readiness_history, week_label
+from ccus.oversight.history import readiness_history, readiness_scores, week_label
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.rollup import (
     READINESS_PARTS,
@@ -184,7 +184,7 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": shown,
         "rows_html": rows_html(
-            shown, reverse("ccus:oversight"), readiness_history(organization, shown)
+            shown, reverse("ccus:oversight"), readiness_scores(organization, shown)
         ),
         "headers": headers(),
         "readiness_parts": READINESS_PARTS,
