@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ccus.oversight.rollup import Visible, shows_full_ids
+from ccus.oversight.rollup import shows_full_ids
+from ccus.oversight.visible import Visible
 from vault.crypto.masking import mask_ccus_id
 
 
@@ -27,7 +28,7 @@ def rollup_table(rows: list[Visible]) -> tuple[list, list]:
     for v in rows:
         s = v.stats
         table.append([
-            v.firm.name, v.tier, s["score"], s["companies_confirmed"], s["workers"], s["with_id"],
+            v.name, v.tier, s["score"], s["companies_confirmed"], s["workers"], s["with_id"],
             s["confirmed"], s["expiring_all"], s["expired_all"], s["missing_email"],
             s["unanswered"],
             _date(s["last_update"]),
@@ -36,7 +37,7 @@ def rollup_table(rows: list[Visible]) -> tuple[list, list]:
 
 
 def _roster_row(v: Visible, w) -> list:
-    return [v.firm.name, w.name, w.name_kana,
+    return [v.name, w.name, w.name_kana,
             (w.ccus_id or "") if shows_full_ids(v) else mask_ccus_id(w.ccus_id_last4),
             w.get_status_display(), w.level or "", _date(w.card_expires_on),
             _date(w.last_confirmed_at)]  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from ccus.oversight.digest import week_of
 from ccus.oversight.ids import id_in
 from ccus.oversight.models import SubcontractorSnapshot
-from ccus.oversight.rollup import Visible
+from ccus.oversight.visible import Visible
 from vault.firms.models import Organization
 
 WEEKS = 12
@@ -32,7 +32,7 @@ def _weekly(prime: Organization, visible: list[Visible], *columns: str):
     """Return the chosen columns of the subcontractors' past weeks of snapshots, oldest first."""
     this_week, first = past_weeks()
     snapshots = SubcontractorSnapshot.objects.filter(
-        id_in("subcontractor_id", [v.firm.id for v in visible]),
+        id_in("subcontractor_id", [v.firm_id for v in visible]),
         prime=prime,
         week__gte=first,
         week__lt=this_week,
@@ -47,16 +47,16 @@ def readiness_history(prime: Organization, visible: list[Visible]) -> dict[int, 
     for firm_id, week, score in snapshots:
         history[firm_id].append((week, score))
     for v in visible:
-        history[v.firm.id].append((this_week, v.stats["score"]))
+        history[v.firm_id].append((this_week, v.stats["score"]))
     return history
 
 
 def readiness_scores(prime: Organization, visible: list[Visible]) -> dict[int, list[int]]:
     """Return the scores of readiness_history alone, without reading the weeks' dates."""
     _this_week, snapshots = _weekly(prime, visible, "score")
-    scores = {v.firm.id: [] for v in visible}
+    scores = {v.firm_id: [] for v in visible}
     for firm_id, score in snapshots:
         scores[firm_id].append(score)
     for v in visible:
-        scores[v.firm.id].append(v.stats["score"])
+        scores[v.firm_id].append(v.stats["score"])
     return scores

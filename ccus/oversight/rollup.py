@@ -7,7 +7,6 @@ columns they use, and full IDs only where the subcontractor chose to share them.
 import datetime
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -20,29 +19,11 @@ from ccus.accounts.models import Company, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
 from ccus.oversight.ids import id_in
 from ccus.oversight.models import Engagement, Site
+from ccus.oversight.visible import REACHED_COLUMNS, Reached, Visible
 from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
 
 MAX_TIERS = 3
-
-
-@dataclass
-class Visible:
-    """A subcontractor the prime may see, through which engagement and at which tier."""
-
-    engagement: Engagement
-    tier: int
-    via: str = ""
-    stats: dict = field(default_factory=dict)
-
-    @property
-    def firm(self) -> Organization:
-        return self.engagement.subcontractor
-
-
-# What the rollup, the drill-down and the roster read of an engagement and its subcontractor.
-VISIBLE_COLUMNS = ["uuid", "prime_id", "subcontractor_id", "status", "sharing", "pass_up",
-                   "subcontractor__name", "subcontractor__confirmation_policy_days"]  # fmt: skip
 
 
 def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
@@ -63,31 +44,30 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
             | Q(pk__in=third.values("pk"))
         )
         .annotate(direct=ExpressionWrapper(Q(pk__in=direct.values("pk")), BooleanField()))
-        .select_related("subcontractor")
-        .only(*VISIBLE_COLUMNS)
         .order_by("id")
+        .values_list(*REACHED_COLUMNS)
     )  # fmt: skip
-    engagements = list(reach)
-    tier = [Visible(e, 1) for e in engagements if e.direct]
-    found = {v.firm.id: v for v in tier}
+    reached = list(map(Reached._make, reach))
+    tier = [Visible(r, 1) for r in reached if r.direct]
+    found = {v.firm_id: v for v in tier}
     for depth in range(2, MAX_TIERS + 1):
-        parents = {v.firm.id for v in tier}
+        parents = {v.firm_id for v in tier}
         tier = []
-        for engagement in engagements:
-            if engagement.direct or not engagement.pass_up or engagement.prime_id not in parents:
+        for r in reached:
+            if r.direct or not r.pass_up or r.prime_id not in parents:
                 continue
-            if engagement.subcontractor_id in found or engagement.subcontractor_id == prime.id:
+            if r.subcontractor_id in found or r.subcontractor_id == prime.id:
                 continue
-            visible = Visible(engagement, depth, via=found[engagement.prime_id].firm.name)
-            found[engagement.subcontractor_id] = visible
+            visible = Visible(r, depth, via=found[r.prime_id].name)
+            found[r.subcontractor_id] = visible
             tier.append(visible)
     return list(found.values())
 
 
-def _confirmed_within_policy(organizations: list[Organization], now: datetime.datetime) -> Q:
+def _confirmed_within_policy(policies: set[int], now: datetime.datetime) -> Q:
     """Match accounts confirmed within their own firm's policy, one condition per policy."""
     condition = Q(pk__in=[])
-    for days in {o.confirmation_policy_days for o in organizations}:
+    for days in policies:
         condition |= Q(
             organization__confirmation_policy_days=days,
             last_confirmed_at__gte=now - datetime.timedelta(days=days),
@@ -97,18 +77,22 @@ def _confirmed_within_policy(organizations: list[Organization], now: datetime.da
 
 def readiness_rollup(visible: list[Visible]) -> list[Visible]:
     """Fill each subcontractor's figures, in three aggregate queries whatever their number."""
-    figures = readiness_figures([v.firm for v in visible])
+    policies = {v.firm_id: v.reached.confirmation_policy_days for v in visible}
+    figures = _figures(list(policies), set(policies.values()))
     for v in visible:
-        v.stats = figures[v.firm.id]
+        v.stats = figures[v.firm_id]
     return visible
 
 
 def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
     """Return each firm's readiness figures by its id, in three aggregate queries."""
-    ids = [f.id for f in firms]
+    return _figures([f.id for f in firms], {f.confirmation_policy_days for f in firms})
+
+
+def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
     now, today = timezone.now(), timezone.localdate()
     soon = today + relativedelta(months=6)
-    confirmed = _confirmed_within_policy(firms, now)
+    confirmed = _confirmed_within_policy(policies, now)
     workers = {
         row["organization_id"]: row
         for row in Worker.objects.filter(id_in("organization_id", ids), status=WorkerStatus.ACTIVE)
@@ -208,7 +192,7 @@ def rollup_summary(visible: list[Visible]) -> dict:
 
 
 SORT_KEYS = {
-    "name": lambda v: v.firm.name,
+    "name": lambda v: v.name,
     "score": lambda v: v.stats["score"],
     "workers": lambda v: v.stats["workers"],
     "expired": lambda v: v.stats["expired"],
@@ -219,14 +203,14 @@ SORT_KEYS = {
 def find_visible(prime: Organization, engagement_uuid) -> Visible | None:
     """Return the visible subcontractor reached through this engagement, if the prime may see it."""
     for visible in visible_subcontractors(prime):
-        if str(visible.engagement.uuid) == str(engagement_uuid):
+        if str(visible.reached.uuid) == str(engagement_uuid):
             return visible
     return None
 
 
 def shows_full_ids(visible: Visible) -> bool:
     """Full IDs only to the direct prime of a subcontractor that chose to share them."""
-    return visible.tier == 1 and visible.engagement.sharing == Engagement.Sharing.IDS
+    return visible.tier == 1 and visible.reached.sharing == Engagement.Sharing.IDS
 
 
 # The only worker columns oversight ever loads; the ID itself only where it is shared.
@@ -241,7 +225,7 @@ def _workers_of(organization_ids: list[int], full_ids: bool):
 
 def drill_down_workers(visible: Visible):
     """Return the subcontractor's workers with only the columns a prime may see."""
-    workers = _workers_of([visible.firm.id], shows_full_ids(visible))
+    workers = _workers_of([visible.firm_id], shows_full_ids(visible))
     return workers.order_by("name_kana", "name", "id")
 
 
@@ -256,10 +240,10 @@ def _site_workers(visible: list[Visible], chosen: Q, include_left: bool) -> Iter
     Two queries at most (full IDs where shared, masked elsewhere), each sorted in SQL and read in
     chunks, merged here, so the largest roster never sits in memory at once.
     """
-    by_firm = {v.firm.id: v for v in visible}
+    by_firm = {v.firm_id: v for v in visible}
     streams = []
     for full_ids in (True, False):
-        ids = [v.firm.id for v in visible if shows_full_ids(v) == full_ids]
+        ids = [v.firm_id for v in visible if shows_full_ids(v) == full_ids]
         if ids:
             workers = _workers_of(ids, full_ids).filter(chosen)
             if not include_left:
@@ -269,7 +253,7 @@ def _site_workers(visible: list[Visible], chosen: Q, include_left: bool) -> Iter
                 _code_order("name"), "id",
             )  # fmt: skip
             streams.append((by_firm[w.organization_id], w) for w in workers.iterator(2000))
-    return heapq.merge(*streams, key=lambda row: (row[0].firm.name, row[1].name_kana, row[1].name))
+    return heapq.merge(*streams, key=lambda row: (row[0].name, row[1].name_kana, row[1].name))
 
 
 def roster(visible: list[Visible], site: Site, *, include_left: bool = False) -> Iterator[tuple]:

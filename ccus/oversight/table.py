@@ -10,7 +10,7 @@ from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ccus.oversight.rollup import Visible
+from ccus.oversight.visible import Visible
 from vault.charts import sparkline
 
 COLUMNS = [
@@ -68,12 +68,12 @@ def rows_html(rows: list[Visible], detail_base: str, scores: dict[int, list]) ->
     lines = []
     for v in rows:
         s = v.stats
-        firm = f'<a href="{base}{v.engagement.uuid}/">{html.escape(v.firm.name)}</a>'
+        firm = f'<a href="{base}{v.reached.uuid}/">{html.escape(v.name)}</a>'
         if v.tier > 1:
             tier = tier_text % {"tier": v.tier, "via": v.via}
             firm += f"<br><small>{html.escape(tier)}</small>"
         score = int(s["score"])
-        weeks = scores.get(v.firm.id, [])
+        weeks = scores.get(v.firm_id, [])
         trend = html.escape(trend_text % {"scores": ", ".join(map(str, weeks))})
         lines.append(row_format % (
             firm, score, score,
