@@ -93,35 +93,26 @@ def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
     now, today = timezone.now(), timezone.localdate()
     soon = today + relativedelta(months=6)
     confirmed = _confirmed_within_policy(policies, now)
-    workers = {
-        row["organization_id"]: row
-        for row in Worker.objects.filter(id_in("organization_id", ids), status=WorkerStatus.ACTIVE)
-        .values("organization_id")
-        .annotate(
-            workers=Count("id"),
-            with_id=Count("id", filter=Q(ccus_id_index__isnull=False)),
-            confirmed=Count("id", filter=confirmed),
-            expiring=Count("id", filter=Q(card_expires_on__gte=today, card_expires_on__lt=soon)),
-            expired=Count("id", filter=Q(card_expires_on__lt=today)),
-            missing_email=Count("id", filter=Q(email_index__isnull=True)),
-            updated=Max("updated_at"),
-        )
-    }
-    companies = {
-        row["organization_id"]: row
-        for row in Company.objects.filter(id_in("organization_id", ids))
-        .values("organization_id")
-        .annotate(
-            companies=Count("id"),
-            companies_confirmed=Count("id", filter=confirmed & Q(ccus_id_index__isnull=False)),
-            registration_expiring=Count(
-                "id",
-                filter=Q(registration_expires_on__gte=today, registration_expires_on__lt=soon),
-            ),
-            registration_expired=Count("id", filter=Q(registration_expires_on__lt=today)),
-            company_updated=Max("updated_at"),
-        )
-    }
+    workers = _by_firm(
+        Worker.objects.filter(id_in("organization_id", ids), status=WorkerStatus.ACTIVE),
+        workers=Count("id"),
+        with_id=Count("id", filter=Q(ccus_id_index__isnull=False)),
+        confirmed=Count("id", filter=confirmed),
+        expiring=Count("id", filter=Q(card_expires_on__gte=today, card_expires_on__lt=soon)),
+        expired=Count("id", filter=Q(card_expires_on__lt=today)),
+        missing_email=Count("id", filter=Q(email_index__isnull=True)),
+        updated=Max("updated_at"),
+    )
+    companies = _by_firm(
+        Company.objects.filter(id_in("organization_id", ids)),
+        companies=Count("id"),
+        companies_confirmed=Count("id", filter=confirmed & Q(ccus_id_index__isnull=False)),
+        registration_expiring=Count(
+            "id", filter=Q(registration_expires_on__gte=today, registration_expires_on__lt=soon)
+        ),
+        registration_expired=Count("id", filter=Q(registration_expires_on__lt=today)),
+        company_updated=Max("updated_at"),
+    )
     unanswered = dict(
         ReminderDelivery.objects.filter(id_in("organization_id", ids), kind=ReminderKind.ESCALATION)
         .exclude(status=DeliveryStatus.FAILED)
@@ -130,8 +121,9 @@ def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
         .values_list("organization_id", "n")
     )
     figures = {}
+    empty = _empty()
     for firm_id in ids:
-        stats = {**_empty(), **workers.get(firm_id, {}), **companies.get(firm_id, {})}
+        stats = {**empty, **workers.get(firm_id, {}), **companies.get(firm_id, {})}
         stats["unanswered"] = unanswered.get(firm_id, 0)
         stats["last_update"] = max(
             (d for d in (stats.pop("updated"), stats.pop("company_updated")) if d), default=None
@@ -141,6 +133,13 @@ def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
         stats["expired_all"] = stats["expired"] + stats["registration_expired"]
         figures[firm_id] = stats
     return figures
+
+
+def _by_firm(accounts, **figures) -> dict[int, dict]:
+    """Return each firm's figures by its id, counted in SQL, as {name: value}."""
+    names = list(figures)
+    rows = accounts.values_list("organization_id").annotate(**figures)
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
 def _empty() -> dict:
