@@ -29,14 +29,14 @@ def week_label(week: datetime.date) -> str:
 
 
 def _weekly(prime: Organization, visible: list[Visible], *columns: str):
-    """Return the chosen columns of the subcontractors' past weeks of snapshots, oldest first."""
+    """Return the chosen columns of the subcontractors' past weekly snapshots, oldest first."""
     this_week, first = past_weeks()
     snapshots = SubcontractorSnapshot.objects.filter(
         id_in("subcontractor_id", [v.firm_id for v in visible]),
         prime=prime,
         week__gte=first,
         week__lt=this_week,
-    ).order_by("week")
+    ).order_by("subcontractor_id", "week")  # the unique index's order, the prime fixed: no sort
     return this_week, snapshots.values_list("subcontractor_id", *columns)
 
 
