@@ -337,3 +337,15 @@ def test_it_reads_a_roster_export_only_as_it_is_sent(client, prime, sub):
             body = b"".join(response.streaming_content)
         assert [q for q in captured if "ccus_worker" in q["sql"]]
         assert body
+
+
+@pytest.mark.django_db
+def test_it_draws_a_name_with_a_percent_sign_and_markup_as_text(client, prime):
+    firms = [make_organization(name) for name in ("100% <i>建設</i> %(tier)s", "二次 %s")]
+    for upper, firm in zip([prime, *firms], firms, strict=False):
+        firm.owner = make_member(firm, "owner")
+        engage(upper, firm, upper.owner, firm.owner, pass_up=upper is not prime)
+    sign_in(client, prime.owner)
+    body = client.get("/oversight/").content.decode()
+    assert "100% &lt;i&gt;建設&lt;/i&gt; %(tier)s</a>" in body and "<i>建設</i>" not in body
+    assert "二次 %s</a>" in body and "2次（100% &lt;i&gt;建設&lt;/i&gt; %(tier)s経由）" in body
