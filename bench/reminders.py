@@ -123,6 +123,16 @@ def populate(firms: int, per_firm: int) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
+def reuse_kept(workers: int) -> None:
+    """Start again from the database an earlier run kept: its accounts, no deliveries."""
+    if Worker.objects.count() != workers:
+        sys.exit("The kept database was seeded at another scale: run once without --keep.")
+    empty = "TRUNCATE {}" if connection.vendor == "postgresql" else "DELETE FROM {}"
+    with connection.cursor() as cursor:
+        cursor.execute(empty.format(DELIVERY))
+    print("reusing the database kept by an earlier run (--keep)")
+
+
 def timed(work) -> tuple[float, int, object]:
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
@@ -180,12 +190,21 @@ def report_run(name: str, seconds: float, floor: float, queries: int, planned: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="default")
-    firms, per_firm = SCALES[parser.parse_args().scale]
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the seeded database and reuse it next time"
+    )
+    args = parser.parse_args()
+    firms, per_firm = SCALES[args.scale]
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep
+    )
     try:
         start = time.perf_counter()
-        populate(firms, per_firm)
+        if Worker.objects.exists():
+            reuse_kept(firms * per_firm)
+        else:
+            populate(firms, per_firm)
         print(
             f"{connection.vendor}: {Organization.objects.count():,} firms, "
             f"{Worker.objects.count():,} workers, {User.objects.count():,} recipients "
@@ -212,7 +231,7 @@ def main() -> None:
             f"peak memory of the process: {peak_rss_mb():.0f} MB (goal <= {GOALS['rss_mb']} MB)"
         )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
 
 
 if __name__ == "__main__":
