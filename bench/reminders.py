@@ -31,7 +31,7 @@ from ccus.accounts.models import Company, Worker  # noqa: E402
 from ccus.reminders import due_sql  # noqa: E402
 from ccus.reminders.dues import all_dues  # noqa: E402
 from ccus.reminders.models import ReminderDelivery  # noqa: E402
-from ccus.reminders.planning import plan_reminders  # noqa: E402
+from ccus.reminders.planning import PLAN_SETTINGS, plan_reminders  # noqa: E402
 from vault.auth.models import User  # noqa: E402
 from vault.firms.models import Membership, Organization, Role  # noqa: E402
 
@@ -148,7 +148,7 @@ def read_floor() -> float:
     if connection.vendor == "postgresql":
         query, params = due_sql.deliveries(now)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # as planning does
+            cursor.execute(PLAN_SETTINGS)  # as planning does
             cursor.execute(f"SELECT count(*) FROM ({query}) AS c", params)
     else:
         sum(1 for _ in all_dues(now))

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from ccus.accounts.models import Worker
 from ccus.mail.models import DeliveryStatus
+from ccus.reminders import planning
 from ccus.reminders.models import ReminderDelivery
 from ccus.reminders.planning import plan_in_python, plan_in_sql
 from tests.factories import make_member, make_organization, make_worker
@@ -83,3 +84,62 @@ def test_it_escalates_once_an_account_its_recipients_saw_under_two_names():
     escalated = ReminderDelivery.objects.filter(kind="escalation")
     assert by_sql == by_python == escalated.count() == sent // 2
     assert set(escalated.values_list("recipient", flat=True)) == {owner.pk}
+
+
+def four_firms() -> list:
+    """Four firms in a row, so that both halves (even and odd ids) have reminders due."""
+    firms = [make_organization(f"協力会社{n}") for n in range(4)]
+    for firm in firms:
+        make_member(firm, "owner")
+        make_member(firm, "admin")
+        for n in range(3):
+            make_worker(firm, name=f"IDなし{n}")
+    return firms
+
+
+def planned_rows() -> list[tuple]:
+    return sorted(
+        ReminderDelivery.objects.values_list("key", "organization_id", "recipient_id", "period")
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_plans_in_two_halves_the_rows_one_statement_plans():
+    four_firms()
+    halves = plan_in_sql(NOW).planned
+    by_halves = planned_rows()
+    ReminderDelivery.objects.all().delete()
+    with transaction.atomic():
+        whole = plan_in_sql(NOW).planned
+    assert halves == whole == len(by_halves) > 0
+    assert {org % 2 for _, org, _, _ in by_halves} == {0, 1}
+    assert planned_rows() == by_halves
+    assert plan_in_sql(NOW).planned == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_stopped_between_halves_leaves_the_rest_to_the_next_run(monkeypatch):
+    four_firms()
+    insert = planning._insert
+
+    def lost_on_the_first_half(cursor, now, half=None):
+        if half == 0:
+            raise ConnectionError("connection lost")
+        return insert(cursor, now, half)
+
+    monkeypatch.setattr(planning, "_insert", lost_on_the_first_half)
+    with pytest.raises(ConnectionError):
+        plan_in_sql(NOW)
+    # The other half was committed on its own connection, and only that half.
+    stopped = planned_rows()
+    assert stopped
+    assert {org % 2 for _, org, _, _ in stopped} == {1}
+    monkeypatch.undo()
+    rest = plan_in_sql(NOW).planned
+    resumed = planned_rows()
+    assert plan_in_sql(NOW).planned == 0
+    ReminderDelivery.objects.all().delete()
+    assert plan_in_sql(NOW).planned == len(stopped) + rest == len(resumed)
+    assert planned_rows() == resumed
