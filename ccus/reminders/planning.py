@@ -1,4 +1,4 @@
-"""Plan reminders: what is due for whom, each milestone once, in one insert whatever the count."""
+"""Plan reminders: what is due for whom, each milestone once, one insert per half of the firms."""
 
 import datetime
 import threading
