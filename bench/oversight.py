@@ -1,7 +1,8 @@
 """Benchmark: a prime's oversight page, its streamed downloads and its weekly digest.
 
 Default scale: 1 prime, 300 subcontractors, 30,000 workers. `--scale large`: 3,000 subcontractors,
-300,000 workers. Each figure is printed beside its floor from the same run, with peak memory.
+300,000 workers. Each figure is printed beside its floor from the same run, with peak memory;
+`--profile` also prints where the page's time goes.
 """
 
 import argparse
@@ -118,6 +119,15 @@ def bench_page(client: Client, runs: int) -> None:
         page.append(timed(lambda: client.get("/oversight/")))
         floor.append(timed(run_aggregates))
     page_ms, sql_ms = median_ms(page), median_ms(floor)
+    if "--profile" in sys.argv:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        with profiler:
+            for _ in range(runs):
+                client.get("/oversight/")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
     print(f"oversight page: {page_ms:.1f} ms server time, {query_count} queries, "
           f"{len(rows)} rows drawn; median of {runs}")  # fmt: skip
     print(f"  its {len(aggregates)} aggregate queries alone: {sql_ms:.1f} ms")
@@ -153,6 +163,7 @@ def bench_digest(prime: Organization, owner) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="default")
+    parser.add_argument("--profile", action="store_true", help="print where the page's time goes")
     subcontractors, workers_each, runs = SCALES[parser.parse_args().scale]
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
