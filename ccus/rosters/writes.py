@@ -81,6 +81,15 @@ def write_new_accounts(
     if not results:
         return 0
     fields, rows = new_account_rows(organization, results, actor, model, now)
+    insert_rows(model, fields, rows)
+    return len(rows)
+
+
+def insert_rows(model: type[models.Model], fields: list[models.Field], rows: list) -> None:
+    """Write rows as new_account_rows returns them: COPY on PostgreSQL, else a prepared INSERT.
+
+    On SQLite the values it stores as text are converted in the list of rows itself.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     if connection.vendor == "postgresql":
@@ -92,17 +101,16 @@ def write_new_accounts(
         ):
             for row in rows:
                 copy.write_row(row)
-    else:
-        # One prepared INSERT for every row; the types SQLite stores as text are converted first.
-        adapted = [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]
-        for n, row in enumerate(rows):
-            if adapted:
-                row = list(row)
-                for i in adapted:
-                    row[i] = fields[i].get_db_prep_save(row[i], connection)
-                rows[n] = row
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    return len(rows)
+        return
+    # One prepared INSERT for every row; the types SQLite stores as text are converted first.
+    adapted = [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]
+    for n, row in enumerate(rows):
+        if adapted:
+            row = list(row)
+            for i in adapted:
+                row[i] = fields[i].get_db_prep_save(row[i], connection)
+            rows[n] = row
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
