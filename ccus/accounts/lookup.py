@@ -2,7 +2,8 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, Lookup, Q, QuerySet
 
 from ccus.accounts.addresses import email_index_value
 from ccus.accounts.validators import normalize_ccus_id
@@ -69,16 +70,52 @@ def filter_by_ccus_id(queryset: QuerySet, organization: Organization, raw_id: st
     return queryset.filter(id_match(organization, normalize_ccus_id(raw_id)))
 
 
-def accounts_by_id(
-    queryset: QuerySet, organization: Organization, ccus_ids: Iterable[str]
-) -> dict[str, int]:
-    """Return {normalised ID: account id} for the accounts of organization with those IDs."""
-    owner = {
-        value: ccus_id
-        for ccus_id in set(ccus_ids)
-        for value in every_index(organization.uuid, ID_PURPOSE, ccus_id)
+class _AnyOf(Lookup):
+    """column = ANY(%s): one array parameter, however many values (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+def _index_any(name: str, values: list[str]) -> Q:
+    """Match as index_in does, with one array parameter per column instead of an IN-list."""
+    return Q(_AnyOf(F(name), values)) | Q(_AnyOf(F(f"{name}_new"), values))
+
+
+def id_indexes_by_id(organization: Organization, ccus_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Return {normalised ID: its index under every listed key, newest first}."""
+    return {
+        ccus_id: every_index(organization.uuid, ID_PURPOSE, ccus_id) for ccus_id in set(ccus_ids)
     }
-    rows = queryset.filter(Q(organization=organization) & index_in("ccus_id_index", owner))
+
+
+def stored_id_indexes(every: list[str]) -> tuple[str, str]:
+    """Return (ccus_id_index, ccus_id_index_new) of an ID from its indexes under every key."""
+    return every[-1], every[0]  # as ccus_id_indexes: under the oldest and the newest key
+
+
+def accounts_by_id(
+    queryset: QuerySet,
+    organization: Organization,
+    ccus_ids: Iterable[str],
+    indexes: dict[str, list[str]] | None = None,
+) -> dict[str, int]:
+    """Return {normalised ID: account id} for the accounts of organization with those IDs.
+
+    indexes may carry id_indexes_by_id() of those IDs, computed once for the caller's use too.
+    """
+    if indexes is None:
+        indexes = id_indexes_by_id(organization, ccus_ids)
+    owner = {value: ccus_id for ccus_id, values in indexes.items() for value in values}
+    if connections[queryset.db].vendor == "postgresql":
+        match = _index_any("ccus_id_index", list(owner))
+    else:
+        match = index_in("ccus_id_index", owner)
+    rows = queryset.filter(Q(organization=organization) & match)
     found = {}
     for pk, oldest, newest in rows.values_list("id", "ccus_id_index", "ccus_id_index_new"):
         found[owner.get(newest) or owner[oldest]] = pk

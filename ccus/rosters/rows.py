@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ccus.accounts.lookup import accounts_by_id
+from ccus.accounts.lookup import accounts_by_id, id_indexes_by_id, stored_id_indexes
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.text import normalize_kana
 from ccus.rosters.cells import CellReading, read_cell
@@ -109,6 +109,8 @@ class RowResult:
     candidate: str | None = None  # a 14-digit ID the person may accept for this row
     action: str = "new"  # new | update | unchanged | duplicate | error
     existing_id: int | None = None
+    # A new row's ID and its blind indexes as looked up: (ID, ccus_id_index, ccus_id_index_new).
+    id_indexes: tuple[str, str, str] | None = None
 
     @property
     def label(self) -> str:
@@ -202,7 +204,8 @@ def _classify(organization: Organization, results: list[RowResult], model, seen:
     for result in results:
         result.values.pop("company_ccus_id", None)
     fields = {"company" if name == "company_id" else name for r in results for name in r.values}
-    found = accounts_by_id(model.objects, organization, set(ids.values()) - set(seen))
+    indexes = id_indexes_by_id(organization, set(ids.values()) - set(seen))
+    found = accounts_by_id(model.objects, organization, indexes, indexes)
     accounts = model.objects.filter(id__in=found.values()).only("id", *fields).in_bulk()
     existing = {ccus_id: accounts[pk] for ccus_id, pk in found.items()}
     for result in results:
@@ -216,5 +219,7 @@ def _classify(organization: Organization, results: list[RowResult], model, seen:
             account = existing[ccus_id]
             result.existing_id = account.id
             result.action = "unchanged" if _unchanged(account, result.values) else "update"
+        elif ccus_id:
+            result.id_indexes = (ccus_id, *stored_id_indexes(indexes[ccus_id]))
         if ccus_id and ccus_id not in seen:
             seen[ccus_id] = result.number

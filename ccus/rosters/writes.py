@@ -23,17 +23,22 @@ def _columns(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _derived(organization: Organization, values: dict) -> dict:
-    """Return the plain columns kept in step with a new account's values (see refresh_derived)."""
+def _derived(organization: Organization, values: dict, id_indexes: tuple | None) -> dict:
+    """Return the plain columns kept in step with a new account's values (see refresh_derived).
+
+    id_indexes: the ID and its blind indexes as the row was checked (computed once per ID).
+    """
     ccus_id, email = values.get("ccus_id"), values.get("registered_email")
     hint = values.get("security_code_hint")
     # The reading is normalised already (normalize_kana settles): only spaces and case remain.
     kana = _SPACES.sub("", values.get("name_kana", "")).lower()
     derived = {"search_text": f"{search_key(values['name'])}|{kana}"}
     if ccus_id:
-        derived["ccus_id_index"], derived["ccus_id_index_new"] = ccus_id_indexes(
-            organization, ccus_id
-        )
+        if id_indexes and id_indexes[0] == ccus_id:
+            derived["ccus_id_index"], derived["ccus_id_index_new"] = id_indexes[1:]
+        else:
+            indexes = ccus_id_indexes(organization, ccus_id)
+            derived["ccus_id_index"], derived["ccus_id_index_new"] = indexes
         derived["ccus_id_last4"] = ccus_id[-4:]
     if email:
         derived["email_index"], derived["email_index_new"] = email_indexes(organization, email)
@@ -45,7 +50,7 @@ def _derived(organization: Organization, values: dict) -> dict:
 def new_account_rows(
     organization: Organization, results: list[RowResult], actor, model: type[models.Model],
     now: datetime.datetime,
-) -> tuple[list[models.Field], list[tuple]]:  # fmt: skip
+) -> tuple[list[models.Field], list[list]]:  # fmt: skip
     """Return the columns and, per new row, the values as stored: sealed, indexed, confirmed."""
     fields = _columns(model)
     sealed = {f.attname: f.place for f in fields if isinstance(f, EncryptedMixin)}
@@ -57,19 +62,25 @@ def new_account_rows(
     # Asked once per chunk: a firm key rotation reaches a long import at its next chunk.
     version, aead, _until, _hold = current_key_entry(organization.uuid)
     organization_uuid = organization.uuid
-    attnames = [f.attname for f in fields]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    template = [defaults[f.attname] for f in fields]
+    uuid_at = position["uuid"]
     rows = []
     for result in results:
         values = {name: value for name, value in result.values.items() if value not in (None, "")}
         record_uuid = uuid.uuid4()
-        row = {**defaults, **_derived(organization, values), "uuid": record_uuid}
+        row = template.copy()
+        for name, value in _derived(organization, values, result.id_indexes).items():
+            row[position[name]] = value
+        row[uuid_at] = record_uuid
         bound = binding(record_uuid, organization_uuid)
         for name, value in values.items():
+            at = position.get(name)
+            if at is None:  # not a column of this model
+                continue
             place = sealed.get(name)
-            if place is not None:
-                value = seal_with_key(place, bound, version, aead, value)
-            row[name] = value
-        rows.append(tuple(row[name] for name in attnames))
+            row[at] = value if place is None else seal_with_key(place, bound, version, aead, value)
+        rows.append(row)
     return fields, rows
 
 
@@ -85,10 +96,10 @@ def write_new_accounts(
     return len(rows)
 
 
-def insert_rows(model: type[models.Model], fields: list[models.Field], rows: list) -> None:
+def insert_rows(model: type[models.Model], fields: list[models.Field], rows: list[list]) -> None:
     """Write rows as new_account_rows returns them: COPY on PostgreSQL, else a prepared INSERT.
 
-    On SQLite the values it stores as text are converted in the list of rows itself.
+    On SQLite the values it stores as text are converted in the rows themselves.
     """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -104,12 +115,9 @@ def insert_rows(model: type[models.Model], fields: list[models.Field], rows: lis
         return
     # One prepared INSERT for every row; the types SQLite stores as text are converted first.
     adapted = [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]
-    for n, row in enumerate(rows):
-        if adapted:
-            row = list(row)
-            for i in adapted:
-                row[i] = fields[i].get_db_prep_save(row[i], connection)
-            rows[n] = row
+    for row in rows if adapted else ():
+        for i in adapted:
+            row[i] = fields[i].get_db_prep_save(row[i], connection)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
