@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
-from ccus.accounts.text import settled, strip_invisible
+from ccus.accounts.text import per_text, settled, strip_invisible
 from ccus.accounts.validators import SoftWarning
 
 # Japanese mobile-carrier mail domains; any subdomain (e.g. t.vodafone.ne.jp) counts too.
@@ -43,6 +43,7 @@ def _email_once(value: str) -> str:
     return strip_invisible(unicodedata.normalize("NFKC", value)).strip()
 
 
+@per_text
 def normalize_registered_email(value: str) -> str:
     """Return an address with full-width characters made ASCII and invisible characters dropped."""
     return settled(_email_once, value)

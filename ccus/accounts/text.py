@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +11,12 @@ from django.utils.translation import gettext as _
 # vowel mark (ー, ｰ) that Japanese IMEs produce for "-".
 DASHES = "\\-\u2010-\u2015\u2212\u30fc\uff70\ufe63\uff0d"
 _SEPARATORS = re.compile(rf"[\s{DASHES}]+")
+_DASH = re.compile(rf"[{DASHES}]")
+_SPACES = re.compile(r"\s+")
+# Spaces and brackets between the groups of digits are where people mean a hyphen.
+_PHONE_GAP = re.compile(r"(?<=[0-9])\s*[()\s]\s*(?=[0-9])")
+_PHONE_EDGES = re.compile(r"^\((?=[0-9])|(?<=[0-9])\)$")
+_HYPHENS = re.compile(r"-{2,}")
 # Fillers that render as nothing although Unicode calls them letters.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _HIRAGANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)} | {
@@ -19,7 +27,7 @@ _HIRAGANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)} | 
 
 def strip_invisible(value: str) -> str:
     """Drop format characters pasted along with text: zero-width spaces, BOM, soft hyphens."""
-    if value.isascii():  # none of them is ASCII; most cells are
+    if value.isascii() or value.isprintable():  # none is ASCII or printable; most cells are
         return value
     return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
 
@@ -54,6 +62,22 @@ def settled(step, value: str) -> str:
     return current
 
 
+def per_text(normalise: Callable[[str], str]) -> Callable[[str], str]:
+    """Remember a pure normaliser's result per distinct text: rosters repeat cells and checks.
+
+    Only a plain str is remembered; a subclass (NumberText, SafeString) is normalised anew, so
+    that what one caller passed never comes back to another.
+    """
+    remembered = lru_cache(maxsize=4096)(normalise)
+
+    @wraps(normalise)
+    def wrapper(value: str) -> str:
+        return remembered(value) if value.__class__ is str else normalise(value)
+
+    return wrapper
+
+
+@per_text
 def normalize_digits(value: str) -> str:
     """Turn full-width characters into ASCII, drop spaces, dashes and invisible characters."""
     return settled(_normalize_once, value)
@@ -61,9 +85,10 @@ def normalize_digits(value: str) -> str:
 
 def _kana_once(value: str) -> str:
     text = unicodedata.normalize("NFKC", strip_invisible(value)).translate(_HIRAGANA)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
+@per_text
 def normalize_kana(value: str) -> str:
     """Return a reading (フリガナ) as full-width katakana, whatever width or script was typed."""
     return settled(_kana_once, value)
@@ -71,18 +96,16 @@ def normalize_kana(value: str) -> str:
 
 def search_key(value: str) -> str:
     """Return the form of a name or reading that searches compare: katakana, no spaces, lower."""
-    return re.sub(r"\s+", "", normalize_kana(value)).lower()
+    return _SPACES.sub("", normalize_kana(value)).lower()
 
 
 def _phone_once(value: str) -> str:
     text = strip_invisible(unicodedata.normalize("NFKC", value)).strip()
-    text = re.sub(rf"[{DASHES}]", "-", text)
-    # Spaces and brackets between the groups of digits are where people mean a hyphen.
-    text = re.sub(r"(?<=[0-9])\s*[()\s]\s*(?=[0-9])", "-", text)
-    text = re.sub(r"^\((?=[0-9])|(?<=[0-9])\)$", "", text)
-    return re.sub(r"-{2,}", "-", text).strip("-")
+    text = _PHONE_GAP.sub("-", _DASH.sub("-", text))
+    return _HYPHENS.sub("-", _PHONE_EDGES.sub("", text)).strip("-")
 
 
+@per_text
 def normalize_phone(value: str) -> str:
     """Return a phone number in half-width digits and hyphens: （０３）１２３４ → 03-1234."""
     return settled(_phone_once, value)

@@ -3,12 +3,18 @@
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ccus.accounts.addresses import email_warnings, validate_registered_email
+from ccus.accounts.addresses import (
+    email_warnings,
+    has_odd_dots,
+    normalize_registered_email,
+    validate_registered_email,
+)
 from ccus.accounts.dates import age_warnings, parse_date
 from ccus.accounts.text import normalize_kana, normalize_phone
 from ccus.accounts.validators import (
@@ -23,6 +29,8 @@ DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
 ID_FIELDS = {"ccus_id", "company_ccus_id"}
 # Free text kept as typed (㈱ stays ㈱); only digits, IDs, codes, readings and phones change.
 AS_TYPED = {"name", "address", "responsible_person"}
+# The same few dates fill a roster's rows (a card term, 和暦 birth years): read each text once.
+_text_date = lru_cache(maxsize=4096)(parse_date)
 
 
 @dataclass
@@ -66,13 +74,14 @@ def _read_level(text: str) -> int | None:
 def _read_email(raw, reading: CellReading) -> None:
     text = _text(raw)
     reading.values["registered_email"] = validate_registered_email(text) if text else None
-    warnings = [w for w in email_warnings(text) if w.code == "older_carrier_address"]
-    if text and warnings:
+    # Only the older carriers' dots are worth a warning here; most addresses have none.
+    if text and has_odd_dots(normalize_registered_email(text)):
+        warnings = [w for w in email_warnings(text) if w.code == "older_carrier_address"]
         reading.warnings["registered_email"] = warnings[0].message
 
 
 def _read_date(name: str, raw, reading: CellReading, today: datetime.date | None) -> None:
-    reading.values[name] = parse_date(raw)
+    reading.values[name] = _text_date(raw) if raw.__class__ is str else parse_date(raw)
     if name != "birth_date" or reading.values[name] is None:
         return
     if warnings := age_warnings(reading.values[name], today or timezone.localdate()):

@@ -112,8 +112,11 @@ def _is_blank(row: list) -> bool:
 
 def _is_row_number_only(row: list) -> bool:
     """Tell whether a row holds nothing but a row number (a numbered row of a template)."""
-    filled = [unicodedata.normalize("NFKC", str(c)).strip() for c in row if str(c).strip()]
-    return len(filled) == 1 and filled[0].isascii() and filled[0].isdigit() and len(filled[0]) < 6
+    filled = [c for c in row if str(c).strip()]
+    if len(filled) != 1:  # most rows: several cells, normalised only for the one that matters
+        return False
+    text = unicodedata.normalize("NFKC", str(filled[0])).strip()
+    return text.isascii() and text.isdigit() and len(text) < 6
 
 
 @dataclass
