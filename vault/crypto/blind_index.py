@@ -46,26 +46,30 @@ def _organization_key(secret: str, version: str, organization_uuid: uuid.UUID) -
     return derive_key(secret, f"ccus-vault blind-index {version} organization {organization_uuid}")
 
 
-def blind_index(
-    organization_uuid: uuid.UUID, purpose: str, value: str, version: str | None = None
-) -> str:
-    """Return the HMAC-SHA256 of a normalised value under one key version (default: newest)."""
-    keys = index_keys()
-    version = version or keys[0][0]
+def _index(keys: list, version: str, organization_uuid: uuid.UUID, purpose: str, value: str) -> str:
     key = _organization_key(dict(keys)[version], version, organization_uuid)
     message = f"{purpose}\x00{value}".encode()
     return f"{version}|{hmac.digest(key, message, hashlib.sha256).hex()}"
 
 
+def blind_index(
+    organization_uuid: uuid.UUID, purpose: str, value: str, version: str | None = None
+) -> str:
+    """Return the HMAC-SHA256 of a normalised value under one key version (default: newest)."""
+    keys = index_keys()
+    return _index(keys, version or keys[0][0], organization_uuid, purpose, value)
+
+
 def blind_indexes(organization_uuid: uuid.UUID, purpose: str, value: str) -> tuple[str, str]:
     """Return what a record stores: the index under the oldest and under the newest listed key."""
-    keys = index_keys()
-    oldest = blind_index(organization_uuid, purpose, value, keys[-1][0])
+    keys = index_keys()  # read once: the settings are asked for every value of an import
+    oldest = _index(keys, keys[-1][0], organization_uuid, purpose, value)
     if keys[0][0] == keys[-1][0]:
         return oldest, oldest  # one key: the same value twice, computed once
-    return oldest, blind_index(organization_uuid, purpose, value, keys[0][0])
+    return oldest, _index(keys, keys[0][0], organization_uuid, purpose, value)
 
 
 def every_index(organization_uuid: uuid.UUID, purpose: str, value: str) -> list[str]:
     """Return the value's index under every listed key, for a lookup during a change of key."""
-    return [blind_index(organization_uuid, purpose, value, v) for v, _key in index_keys()]
+    keys = index_keys()
+    return [_index(keys, version, organization_uuid, purpose, value) for version, _key in keys]
