@@ -113,11 +113,15 @@ def insert_rows(model: type[models.Model], fields: list[models.Field], rows: lis
             for row in rows:
                 copy.write_row(row)
         return
-    # One prepared INSERT for every row; the types SQLite stores as text are converted first.
-    adapted = [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]
-    for row in rows if adapted else ():
-        for i in adapted:
-            row[i] = fields[i].get_db_prep_save(row[i], connection)
+    # One prepared INSERT for every row; the types SQLite stores as text are converted first,
+    # each distinct value once: most are the chunk's one timestamp, or empty.
+    for i in [i for i, f in enumerate(fields) if f.get_internal_type() in _AS_TEXT]:
+        prepare, converted = fields[i].get_db_prep_save, {}
+        for row in rows:
+            value = row[i]
+            if value not in converted:
+                converted[value] = prepare(value, connection)
+            row[i] = converted[value]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
