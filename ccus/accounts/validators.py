@@ -10,7 +10,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ccus.accounts.text import describe_character, normalize_digits, strip_invisible
+from ccus.accounts.text import describe_character, normalize_digits, per_text, strip_invisible
 
 CCUS_ID_LENGTH = 14
 SECURITY_CODE_LENGTH = 4
@@ -35,6 +35,7 @@ ROUNDED_ZEROS = 6
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
+@per_text
 def normalize_ccus_id(value: str) -> str:
     """Return the digits of an ID as typed or pasted: also drops a number cell's “.0”."""
     digits = normalize_digits(value)
@@ -149,13 +150,19 @@ def validate_ccus_id(value: str, kind: str = "worker") -> str:
     return digits
 
 
+def offered_reading(error: ValidationError) -> str | None:
+    """Return the 14 digits to offer for an ID refused as a card number or as 13 digits."""
+    if error.code in ("card_number", "leading_zero"):
+        return error.params["reading"]
+    return None
+
+
 def id_candidate(value: str, kind: str = "worker") -> str | None:
     """Return the 14 digits to offer for a value refused as a card number or as 13 digits."""
     try:
         validate_ccus_id(value, kind=kind)
     except ValidationError as error:
-        if error.code in ("card_number", "leading_zero"):
-            return error.params["reading"]
+        return offered_reading(error)
     return None
 
 

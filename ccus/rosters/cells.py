@@ -19,8 +19,8 @@ from ccus.accounts.dates import age_warnings, parse_date
 from ccus.accounts.text import normalize_kana, normalize_phone
 from ccus.accounts.validators import (
     excel_id_warnings,
-    id_candidate,
     normalize_ccus_id,
+    offered_reading,
     validate_ccus_id,
 )
 from ccus.rosters.read import NumberText
@@ -53,13 +53,19 @@ def _read_id(name: str, raw, reading: CellReading, kind: str, accepted: str | No
     if not normalize_ccus_id(text):
         reading.values[name] = None
         return
-    candidate = id_candidate(text, kind=id_kind)
+    try:  # checked once: a refusal may offer the 14 digits the person can accept instead
+        valid, refused = validate_ccus_id(text, kind=id_kind), None
+    except ValidationError as error:
+        valid, refused = None, error
+    candidate = offered_reading(refused) if refused is not None else None
     if name == "ccus_id" and candidate and accepted == candidate:
         reading.values[name] = candidate
         return
     if name == "ccus_id":
         reading.candidate = candidate
-    reading.values[name] = validate_ccus_id(text, kind=id_kind)
+    if refused is not None:
+        raise refused
+    reading.values[name] = valid
     warnings = excel_id_warnings(text, number_cell=isinstance(raw, NumberText))
     if warnings:
         reading.warnings[name] = " ".join(w.message for w in warnings)
