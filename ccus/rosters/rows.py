@@ -204,7 +204,8 @@ def _classify(organization: Organization, results: list[RowResult], model, seen:
     for result in results:
         result.values.pop("company_ccus_id", None)
     fields = {"company" if name == "company_id" else name for r in results for name in r.values}
-    indexes = id_indexes_by_id(organization, set(ids.values()) - set(seen))
+    # Not set(seen): it grows with the file, and would be copied for every chunk.
+    indexes = id_indexes_by_id(organization, {i for i in ids.values() if i not in seen})
     found = accounts_by_id(model.objects, organization, indexes, indexes)
     accounts = model.objects.filter(id__in=found.values()).only("id", *fields).in_bulk()
     existing = {ccus_id: accounts[pk] for ccus_id, pk in found.items()}
