@@ -10,7 +10,6 @@ indexes, in a transaction rolled back.
 
 import argparse
 import datetime
-import gc
 import os
 import resource
 import sys
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -98,6 +97,29 @@ def database_write(chunks: list[tuple]) -> float:
     return elapsed
 
 
+def database_floor(organization, data: bytes) -> float:
+    """Build the rows and time their write in a child process: the import's memory stays its own.
+
+    On PostgreSQL the child opens its own connection; SQLite's in-memory test database is the
+    child's own copy (the write is rolled back in any case).
+    """
+    if connection.vendor == "postgresql":
+        connections.close_all()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report the seconds, or nothing if it failed
+        os.close(read_end)
+        try:
+            os.write(write_end, repr(database_write(written_rows(organization, data))).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        reported = pipe.read()
+    os.waitpid(pid, 0)
+    return float(reported)
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -130,10 +152,7 @@ def main() -> None:
                                 data=data)  # fmt: skip
         # The floor before and after the import: the machine's load moves between the two.
         raw_before = raw_encryption(rows)
-        chunks = written_rows(organization, data)
-        database = database_write(chunks)
-        del chunks
-        gc.collect()
+        database = database_floor(organization, data)
         start = time.perf_counter()
         stream = stream_roster(data, "roster.csv")
         for _chunk in check_chunks(organization, stream.rows, map_headers(stream.header)):
