@@ -120,8 +120,7 @@ def accounts_by_id(
     if indexes is None:
         indexes = id_indexes_by_id(organization, ccus_ids)
     owner = {value: ccus_id for ccus_id, values in indexes.items() for value in values}
-    match = Q(organization=organization) & _index_any("ccus_id_index", list(owner))
-    rows = queryset.filter(match).order_by()  # a dict: the list's order would only cost a sort
+    rows = queryset.filter(Q(organization=organization) & _index_any("ccus_id_index", list(owner)))
     found = {}
     for pk, oldest, newest in rows.values_list("id", "ccus_id_index", "ccus_id_index_new"):
         found[owner.get(newest) or owner[oldest]] = pk
