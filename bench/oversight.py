@@ -105,6 +105,9 @@ def bench_page(client: Client, runs: int) -> None:
     with CaptureQueriesContext(connection) as captured:
         rows = client.get("/oversight/").context["rows"]
     query_count = len(captured)  # read now: the next request empties the connection's log
+    if "--profile" in sys.argv:
+        for query in captured:
+            print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:110]}")
     aggregates = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
 
     def run_aggregates() -> None:
