@@ -87,6 +87,13 @@ def populate(subcontractors: int, workers_each: int) -> tuple[Organization, Site
     )  # fmt: skip
     site = Site.objects.create(organization=prime, name="本社ビル新築")
     site.engagements.set(engagements)
+    # Every worker of every subcontractor is chosen for the site: the largest roster there is.
+    chosen = Site.workers.through
+    chosen.objects.bulk_create(
+        (chosen(site_id=site.id, worker_id=pk)
+         for pk in Worker.objects.filter(organization__in=firms).values_list("id", flat=True)),
+        batch_size=10_000,
+    )  # fmt: skip
     return prime, site
 
 
