@@ -89,11 +89,11 @@ def populate(subcontractors: int, workers_each: int) -> tuple[Organization, Site
     site.engagements.set(engagements)
     # Every worker of every subcontractor is chosen for the site: the largest roster there is.
     chosen = Site.workers.through
+    workers = Worker.objects.filter(organization__in=firms).values_list("id", flat=True)
     chosen.objects.bulk_create(
-        (chosen(site_id=site.id, worker_id=pk)
-         for pk in Worker.objects.filter(organization__in=firms).values_list("id", flat=True)),
+        (chosen(site_id=site.id, worker_id=pk) for pk in workers.iterator(10_000)),
         batch_size=10_000,
-    )  # fmt: skip
+    )
     return prime, site
 
 
