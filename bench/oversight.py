@@ -7,6 +7,7 @@ Default scale: 1 prime, 300 subcontractors, 30,000 workers. `--scale large`: 3,0
 
 import argparse
 import datetime
+import itertools
 import os
 import random
 import resource
@@ -90,10 +91,9 @@ def populate(subcontractors: int, workers_each: int) -> tuple[Organization, Site
     # Every worker of every subcontractor is chosen for the site: the largest roster there is.
     chosen = Site.workers.through
     workers = Worker.objects.filter(organization__in=firms).values_list("id", flat=True)
-    chosen.objects.bulk_create(
-        (chosen(site_id=site.id, worker_id=pk) for pk in workers.iterator(10_000)),
-        batch_size=10_000,
-    )
+    rows = (chosen(site_id=site.id, worker_id=pk) for pk in workers.iterator(10_000))
+    while batch := list(itertools.islice(rows, 10_000)):  # bulk_create lists what it is given
+        chosen.objects.bulk_create(batch)
     return prime, site
 
 
