@@ -8,6 +8,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vault.settings")
 
 app = Celery("vault")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.on_after_configure.connect
+def name_redbeat_settings_as_redbeat_reads_them(sender, **kwargs) -> None:
+    """Copy CELERY_REDBEAT_* to redbeat_*: RedBeat looks for its settings under their own names
+    only, and would otherwise fall back to its defaults (key prefix, lock timeout) unseen."""
+    prefix = "CELERY_REDBEAT_"
+    sender.conf.update(
+        {name.removeprefix("CELERY_").lower(): sender.conf[name]
+         for name in list(sender.conf.keys()) if name.startswith(prefix)}
+    )  # fmt: skip
+
+
 app.autodiscover_tasks(
     [
         "vault.firms",
@@ -18,8 +31,6 @@ app.autodiscover_tasks(
         "ccus.reminders",
         "ccus.oversight",
         "ccus.rosters",
-        "ccus.handoff",
-        "ccus.health",
         "ccus.recovery",
     ]
 )

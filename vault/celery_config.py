@@ -59,6 +59,7 @@ def celery_settings(redis_url: str, var_dir: Path, beat_lock_seconds: int = 60) 
             # mistake (on this host or another) waits, and takes over only if the first one dies.
             "CELERY_BEAT_SCHEDULER": "redbeat.RedBeatScheduler",
             "CELERY_REDBEAT_REDIS_URL": redis_url,
+            "CELERY_REDBEAT_REDIS_OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 10},
             "CELERY_REDBEAT_KEY_PREFIX": "ccus-vault:beat:",
             "CELERY_REDBEAT_LOCK_TIMEOUT": beat_lock_seconds,
             "CELERY_BEAT_MAX_LOOP_INTERVAL": max(1, beat_lock_seconds // 5),
