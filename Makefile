@@ -28,7 +28,7 @@ run: $(VENV)/.runtime | $(BIN)/python
 	$(BIN)/python manage.py migrate_keys
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --port $(PORT)
 
 test: $(VENV)/.dev

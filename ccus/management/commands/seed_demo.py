@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: create a demo firm, its prime contractor and their logins."""
 
 import datetime
+import os
 import secrets
 from pathlib import Path
 
@@ -71,7 +72,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def _create(self) -> str:
         firms = {name: Organization.objects.create(name=name) for name in (DEMO_FIRM, PRIME_FIRM)}
-        lines = ["http://127.0.0.1:8000/  (the Django admin, for the superuser: /admin/)"]
+        # The address `make run` serves on (its PORT, 8000 unless told otherwise).
+        address = f"http://127.0.0.1:{os.environ.get('PORT') or 8000}/"
+        lines = [f"{address}  (the Django admin, for the superuser: /admin/)"]
         users = {}
         for email, name, firm, role, who in PEOPLE:
             password = secrets.token_urlsafe(12)
