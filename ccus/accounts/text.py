@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
-from collections.abc import Callable
-from functools import lru_cache, wraps
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
 
 from django.utils.translation import gettext as _
 
@@ -62,17 +64,40 @@ def settled(step, value: str) -> str:
     return current
 
 
+# What the normalisers remembered within remembering_texts(); None outside it.
+_remembered: ContextVar[dict | None] = ContextVar("remembered_texts", default=None)
+
+
+@contextmanager
+def remembering_texts() -> Iterator[None]:
+    """Within, pure normalisers compute each distinct text once; on leaving, all is forgotten.
+
+    Meant for a chunk of a roster, whose cells and checks repeat the same texts: IDs, codes and
+    addresses are secrets, so they are never kept beyond the work that needs them.
+    """
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def per_text(normalise: Callable[[str], str]) -> Callable[[str], str]:
-    """Remember a pure normaliser's result per distinct text: rosters repeat cells and checks.
+    """Let a pure normaliser remember its result per distinct text within remembering_texts().
 
     Only a plain str is remembered; a subclass (NumberText, SafeString) is normalised anew, so
     that what one caller passed never comes back to another.
     """
-    remembered = lru_cache(maxsize=4096)(normalise)
 
     @wraps(normalise)
     def wrapper(value: str) -> str:
-        return remembered(value) if value.__class__ is str else normalise(value)
+        remembered = _remembered.get()
+        if remembered is None or value.__class__ is not str:
+            return normalise(value)
+        key = (normalise, value)
+        if key not in remembered:
+            remembered[key] = normalise(value)
+        return remembered[key]
 
     return wrapper
 

@@ -3,7 +3,6 @@
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,7 +15,7 @@ from ccus.accounts.addresses import (
     validate_registered_email,
 )
 from ccus.accounts.dates import age_warnings, parse_date
-from ccus.accounts.text import normalize_kana, normalize_phone
+from ccus.accounts.text import normalize_kana, normalize_phone, per_text
 from ccus.accounts.validators import (
     excel_id_warnings,
     normalize_ccus_id,
@@ -29,8 +28,9 @@ DATE_FIELDS = {"birth_date", "card_expires_on", "registration_expires_on"}
 ID_FIELDS = {"ccus_id", "company_ccus_id"}
 # Free text kept as typed (㈱ stays ㈱); only digits, IDs, codes, readings and phones change.
 AS_TYPED = {"name", "address", "responsible_person"}
-# The same few dates fill a roster's rows (a card term, 和暦 birth years): read each text once.
-_text_date = lru_cache(maxsize=4096)(parse_date)
+# The same few dates fill a roster's rows (a card term, 和暦 birth years): read each text once
+# per chunk (see remembering_texts).
+_text_date = per_text(parse_date)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from ccus.accounts.lookup import accounts_by_id, id_indexes_by_id, stored_id_indexes
 from ccus.accounts.models import Company, Worker
-from ccus.accounts.text import normalize_kana
+from ccus.accounts.text import normalize_kana, remembering_texts
 from ccus.rosters.cells import CellReading, read_cell
 from vault.firms.models import Organization
 
@@ -157,15 +157,16 @@ def check_chunk(
     accepted_ids = accepted_ids or {}
     today = timezone.localdate()
     results = []
-    for number, row in rows:
-        reading = CellReading()
-        for position, name in mapping.items():
-            read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)), today)
-        result = RowResult(number, reading.values, reading.errors, reading.warnings)
-        result.candidate = reading.candidate
-        if not result.values.get("name") and "name" not in result.errors:
-            result.errors["name"] = _("The name is empty.")
-        results.append(result)
+    with remembering_texts():
+        for number, row in rows:
+            reading = CellReading()
+            for position, name in mapping.items():
+                read_cell(name, row[position], reading, kind, accepted_ids.get(str(number)), today)
+            result = RowResult(number, reading.values, reading.errors, reading.warnings)
+            result.candidate = reading.candidate
+            if not result.values.get("name") and "name" not in result.errors:
+                result.errors["name"] = _("The name is empty.")
+            results.append(result)
     _link_companies(organization, results, kind)
     _classify(organization, results, MODELS[kind], seen)
     return results
