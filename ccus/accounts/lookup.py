@@ -1,14 +1,14 @@
 """Blind-index values for CCUS IDs and registered emails, and exact lookups through them."""
 
-import json
 from collections.abc import Iterable
 
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from ccus.accounts.addresses import email_index_value
 from ccus.accounts.validators import normalize_ccus_id
 from vault.crypto.blind_index import blind_index, blind_indexes, every_index, switching
 from vault.firms.models import Organization
+from vault.lookups import AnyOf
 
 # One purpose for both kinds of ID, so the same digits saved as a business and a worker ID match.
 ID_PURPOSE = "ccus-id"
@@ -70,29 +70,9 @@ def filter_by_ccus_id(queryset: QuerySet, organization: Organization, raw_id: st
     return queryset.filter(id_match(organization, normalize_ccus_id(raw_id)))
 
 
-class _AnyOf(Lookup):
-    """The column holds one of a list of values, passed as one parameter however many they are.
-
-    PostgreSQL: = ANY(array); SQLite: IN the list read from JSON. Both spare building and
-    parsing an IN-list of a placeholder per value.
-    """
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
-
-    def as_sqlite(self, compiler, connection) -> tuple[str, list]:
-        lhs, params = self.process_lhs(compiler, connection)
-        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column, quoted)
-        return sql, [*params, json.dumps(self.rhs)]
-
-
 def _index_any(name: str, values: list[str]) -> Q:
     """Match as index_in does, with one parameter per column instead of one per value."""
-    return Q(_AnyOf(F(name), values)) | Q(_AnyOf(F(f"{name}_new"), values))
+    return Q(AnyOf(F(name), values)) | Q(AnyOf(F(f"{name}_new"), values))
 
 
 def id_indexes_by_id(organization: Organization, ccus_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -108,17 +88,16 @@ def stored_id_indexes(every: list[str]) -> tuple[str, str]:
 
 
 def accounts_by_id(
-    queryset: QuerySet,
-    organization: Organization,
-    ccus_ids: Iterable[str],
-    indexes: dict[str, list[str]] | None = None,
+    queryset: QuerySet, organization: Organization, ccus_ids: Iterable[str]
 ) -> dict[str, int]:
-    """Return {normalised ID: account id} for the accounts of organization with those IDs.
+    """Return {normalised ID: account id} for the accounts of organization with those IDs."""
+    return accounts_by_indexes(queryset, organization, id_indexes_by_id(organization, ccus_ids))
 
-    indexes may carry id_indexes_by_id() of those IDs, computed once for the caller's use too.
-    """
-    if indexes is None:
-        indexes = id_indexes_by_id(organization, ccus_ids)
+
+def accounts_by_indexes(
+    queryset: QuerySet, organization: Organization, indexes: dict[str, list[str]]
+) -> dict[str, int]:
+    """Return accounts_by_id of the IDs whose indexes the caller already has (id_indexes_by_id)."""
     owner = {value: ccus_id for ccus_id, values in indexes.items() for value in values}
     rows = queryset.filter(Q(organization=organization) & _index_any("ccus_id_index", list(owner)))
     found = {}

@@ -4,16 +4,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Lookup
 
-
-class AnyOf(Lookup):
-    """`column = ANY(%s)` with the ids bound as one array."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, [int(i) for i in self.rhs]]
+from vault.lookups import AnyOf
 
 
 class AmongIds(Lookup):
@@ -32,5 +23,6 @@ class AmongIds(Lookup):
 
 def id_in(field: str, ids: list[int]) -> AnyOf | AmongIds:
     """Return a filter on field among ids, bound once on PostgreSQL and as a list elsewhere."""
-    lookup = AnyOf if connection.vendor == "postgresql" else AmongIds
-    return lookup(F(field), list(ids))
+    if connection.vendor == "postgresql":
+        return AnyOf(F(field), [int(i) for i in ids])
+    return AmongIds(F(field), list(ids))

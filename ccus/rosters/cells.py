@@ -87,7 +87,7 @@ def _read_email(raw, reading: CellReading) -> None:
 
 
 def _read_date(name: str, raw, reading: CellReading, today: datetime.date | None) -> None:
-    reading.values[name] = _text_date(raw) if raw.__class__ is str else parse_date(raw)
+    reading.values[name] = _text_date(raw)  # a number cell (a serial date) is read anew
     if name != "birth_date" or reading.values[name] is None:
         return
     if warnings := age_warnings(reading.values[name], today or timezone.localdate()):

@@ -10,7 +10,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ccus.accounts.lookup import accounts_by_id, id_indexes_by_id, stored_id_indexes
+from ccus.accounts.lookup import (
+    accounts_by_id,
+    accounts_by_indexes,
+    id_indexes_by_id,
+    stored_id_indexes,
+)
 from ccus.accounts.models import Company, Worker
 from ccus.accounts.text import normalize_kana, remembering_texts
 from ccus.rosters.cells import CellReading, read_cell
@@ -207,7 +212,7 @@ def _classify(organization: Organization, results: list[RowResult], model, seen:
     fields = {"company" if name == "company_id" else name for r in results for name in r.values}
     # Not set(seen): it grows with the file, and would be copied for every chunk.
     indexes = id_indexes_by_id(organization, {i for i in ids.values() if i not in seen})
-    found = accounts_by_id(model.objects, organization, indexes, indexes)
+    found = accounts_by_indexes(model.objects, organization, indexes)
     accounts = model.objects.filter(id__in=found.values()).only("id", *fields).in_bulk()
     existing = {ccus_id: accounts[pk] for ccus_id, pk in found.items()}
     for result in results:
