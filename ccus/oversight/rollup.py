@@ -10,17 +10,16 @@ from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ccus.accounts.models import Company, Worker, WorkerStatus
-from ccus.mail.models import DeliveryStatus
-from ccus.oversight.ids import id_in
+from ccus.accounts.models import Worker, WorkerStatus
+from ccus.oversight import figures_sql
+from ccus.oversight.figures_sql import COMPANY_FIGURES, WORKER_FIGURES
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.visible import REACHED_COLUMNS, Reached, Visible
-from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
 
 MAX_TIERS = 3
@@ -64,17 +63,6 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
     return list(found.values())
 
 
-def _confirmed_within_policy(policies: set[int], now: datetime.datetime) -> Q:
-    """Match accounts confirmed within their own firm's policy, one condition per policy."""
-    condition = Q(pk__in=[])
-    for days in policies:
-        condition |= Q(
-            organization__confirmation_policy_days=days,
-            last_confirmed_at__gte=now - datetime.timedelta(days=days),
-        )
-    return condition
-
-
 def readiness_rollup(visible: list[Visible]) -> list[Visible]:
     """Fill each subcontractor's figures, in three aggregate queries whatever their number."""
     policies = {v.firm_id: v.reached.confirmation_policy_days for v in visible}
@@ -90,44 +78,27 @@ def readiness_figures(firms: list[Organization]) -> dict[int, dict]:
 
 
 def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
     now, today = timezone.now(), timezone.localdate()
     soon = today + relativedelta(months=6)
-    confirmed = _confirmed_within_policy(policies, now)
-    workers = _by_firm(
-        Worker.objects.filter(id_in("organization_id", ids), status=WorkerStatus.ACTIVE),
-        workers=Count("id"),
-        with_id=Count("id", filter=Q(ccus_id_index__isnull=False)),
-        confirmed=Count("id", filter=confirmed),
-        expiring=Count("id", filter=Q(card_expires_on__gte=today, card_expires_on__lt=soon)),
-        expired=Count("id", filter=Q(card_expires_on__lt=today)),
-        missing_email=Count("id", filter=Q(email_index__isnull=True)),
-        updated=Max("updated_at"),
-    )
-    companies = _by_firm(
-        Company.objects.filter(id_in("organization_id", ids)),
-        companies=Count("id"),
-        companies_confirmed=Count("id", filter=confirmed & Q(ccus_id_index__isnull=False)),
-        registration_expiring=Count(
-            "id", filter=Q(registration_expires_on__gte=today, registration_expires_on__lt=soon)
-        ),
-        registration_expired=Count("id", filter=Q(registration_expires_on__lt=today)),
-        company_updated=Max("updated_at"),
-    )
-    unanswered = dict(
-        ReminderDelivery.objects.filter(id_in("organization_id", ids), kind=ReminderKind.ESCALATION)
-        .exclude(status=DeliveryStatus.FAILED)
-        .values("organization_id")
-        .annotate(n=Count("subject_uuid", distinct=True))
-        .values_list("organization_id", "n")
-    )
+    cutoffs = {days: now - datetime.timedelta(days=days) for days in policies}
+    workers, companies, unanswered = figures_sql.counted([
+        figures_sql.worker_counts(ids, cutoffs, today, soon),
+        figures_sql.company_counts(ids, cutoffs, today, soon),
+        figures_sql.unanswered_counts(ids),
+    ])  # fmt: skip
+    # Each row: the firm's id, its counts, the latest update of its accounts of that kind.
+    workers = {row[0]: (*row[1:-1], figures_sql.moment(row[-1])) for row in workers}
+    companies = {row[0]: (*row[1:-1], figures_sql.moment(row[-1])) for row in companies}
+    unanswered = dict(unanswered)
     figures = {}
-    empty = _empty()
     for firm_id in ids:
-        stats = {**empty, **workers.get(firm_id, {}), **companies.get(firm_id, {})}
+        stats = dict(zip(WORKER_FIGURES, workers.get(firm_id, NO_WORKERS), strict=True))
+        stats.update(zip(COMPANY_FIGURES, companies.get(firm_id, NO_COMPANY), strict=True))
         stats["unanswered"] = unanswered.get(firm_id, 0)
-        stats["last_update"] = max(
-            (d for d in (stats.pop("updated"), stats.pop("company_updated")) if d), default=None
-        )
+        dates = [d for d in (stats.pop("updated"), stats.pop("company_updated")) if d]
+        stats["last_update"] = max(dates, default=None)
         stats["score"] = readiness_score(stats)
         stats["expiring_all"] = stats["expiring"] + stats["registration_expiring"]
         stats["expired_all"] = stats["expired"] + stats["registration_expired"]
@@ -135,19 +106,9 @@ def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
     return figures
 
 
-def _by_firm(accounts, **figures) -> dict[int, dict]:
-    """Return each firm's figures by its id, counted in SQL, as {name: value}."""
-    names = list(figures)
-    rows = accounts.values_list("organization_id").annotate(**figures)
-    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
-
-
-def _empty() -> dict:
-    return {
-        "workers": 0, "with_id": 0, "confirmed": 0, "expiring": 0, "expired": 0,
-        "missing_email": 0, "updated": None, "companies": 0, "companies_confirmed": 0,
-        "registration_expiring": 0, "registration_expired": 0, "company_updated": None,
-    }  # fmt: skip
+# A firm with no account of a kind counts none of it and was never updated.
+NO_WORKERS = (0,) * (len(WORKER_FIGURES) - 1) + (None,)
+NO_COMPANY = (0,) * (len(COMPANY_FIGURES) - 1) + (None,)
 
 
 def percent(part: int, whole: int) -> int:

@@ -199,8 +199,10 @@ def plans_while(run, table: str) -> list[str]:
     """Run the real code and return the plan of each query it sent that reads from table."""
     with CaptureQueriesContext(connection) as captured:
         run()
+    # The table read or updated (quoted by the ORM, bare in hand-written SQL), not a subquery's.
+    reads = re.compile(rf'\b(FROM|JOIN|UPDATE) "?{table}"?\s')
     queries = [
-        q["sql"] for q in captured.captured_queries if f'"{table}"' in q["sql"].split("WHERE")[0]
+        q["sql"] for q in captured.captured_queries if reads.search(q["sql"].split(" WHERE ")[0])
     ]
     assert queries, f"nothing read {table}"
     return [_plan(sql) for sql in queries]

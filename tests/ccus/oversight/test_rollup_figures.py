@@ -13,6 +13,7 @@ import time_machine
 from ccus.accounts.lookup import index_fields
 from ccus.accounts.models import Company, Worker
 from ccus.oversight.models import Engagement, Site
+from ccus.oversight.rollup import readiness_figures
 from ccus.reminders.models import ReminderDelivery
 from tests.console import sign_in
 from tests.factories import make_member, make_organization
@@ -118,3 +119,20 @@ def test_it_keeps_the_rollup_figures_and_exports_of_a_fixed_chain(client, prime)
     assert hashlib.sha256(roster_csv).hexdigest() == EXPECTED_ROSTER_SHA256
     roster_rows = list(csv.reader(io.StringIO(roster_csv.decode())))
     assert len(roster_rows) == 121 and roster_rows[1][:3] == ["協力会社0", "技能者0-19", "ギノウ00"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("microsecond", [0, 123_456], ids=["whole-second", "fraction"])
+def test_a_firm_s_last_update_reads_back_to_the_microsecond(microsecond):
+    firm = make_organization("更新日の会社")
+    worker = Worker.objects.create(organization=firm, name="技能者", name_kana="ギノウシャ")
+    company = Company.objects.create(organization=firm, name=firm.name)
+    latest = datetime.datetime(2026, 11, 29, 23, 59, 58, microsecond, tzinfo=datetime.UTC)
+    Worker.objects.filter(pk=worker.pk).update(updated_at=latest - datetime.timedelta(days=3))
+    Company.objects.filter(pk=company.pk).update(updated_at=latest)
+    assert readiness_figures([firm])[firm.id]["last_update"] == latest
+    Worker.objects.filter(pk=worker.pk).update(updated_at=latest + datetime.timedelta(days=1))
+    assert readiness_figures([firm])[firm.id]["last_update"] == latest + datetime.timedelta(days=1)
+    empty = make_organization("空の会社")
+    assert readiness_figures([empty])[empty.id]["last_update"] is None
+    assert readiness_figures([]) == {}
