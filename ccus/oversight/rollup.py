@@ -20,24 +20,21 @@ from ccus.oversight import figures_sql
 from ccus.oversight.figures_sql import COMPANY_FIGURES, WORKER_FIGURES
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.visible import REACHED_COLUMNS, Reached, Visible
+from vault.compiled import CompiledRows
 from vault.firms.models import Organization
 
 MAX_TIERS = 3
 
 
-def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
-    """Return the active engagements of prime, and down the chain where each tier passes up.
-
-    One query fetches every engagement the chain may reach (three tiers, as subqueries); the
-    tiers are then walked here, each firm once, at the first tier that reaches it.
-    """
+def _reach(prime: int, site: int | None = None):
+    """Every engagement the chain of prime may reach (three tiers, as subqueries), as rows."""
     active = Engagement.objects.filter(status=Engagement.Status.ACTIVE)
-    direct = active.filter(prime=prime)
+    direct = active.filter(prime_id=prime)
     if site is not None:
         direct = direct.filter(sites=site)
     second = active.filter(prime_id__in=direct.values("subcontractor_id"), pass_up=True)
     third = active.filter(prime_id__in=second.values("subcontractor_id"), pass_up=True)
-    reach = (
+    return (
         Engagement.objects.filter(
             Q(pk__in=direct.values("pk")) | Q(pk__in=second.values("pk"))
             | Q(pk__in=third.values("pk"))
@@ -46,6 +43,18 @@ def visible_subcontractors(prime: Organization, site: Site | None = None) -> lis
         .order_by("id")
         .values_list(*REACHED_COLUMNS)
     )  # fmt: skip
+
+
+_reached = CompiledRows(_reach)
+
+
+def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:
+    """Return the active engagements of prime, and down the chain where each tier passes up.
+
+    One query fetches every engagement the chain may reach; the tiers are then walked here,
+    each firm once, at the first tier that reaches it.
+    """
+    reach = _reached(prime=prime.id) if site is None else _reached(prime=prime.id, site=site.id)
     reached = list(map(Reached._make, reach))
     tier = [Visible(r, 1) for r in reached if r.direct]
     found = {v.firm_id: v for v in tier}

@@ -2,11 +2,12 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_member, make_organization
 from vault.auth.backends import AccountBackend, user_by_id
-from vault.compiled import CompiledQuery
+from vault.compiled import CompiledQuery, CompiledRows
 from vault.firms.models import Membership
 from vault.firms.permissions import memberships_of, memberships_of_user_id
 
@@ -50,3 +51,33 @@ def test_it_refuses_a_query_that_does_not_take_its_parameter_exactly_once():
     )
     with pytest.raises(ValueError):
         twice(1)
+
+
+def _memberships_near(user, organization=None):
+    """Memberships of the user and of everyone in the user's firms: user sits in two places."""
+    near = Membership.objects.filter(Q(user_id=user) | Q(organization__memberships__user_id=user))
+    if organization is not None:
+        near = near.filter(organization_id=organization)
+    return near.distinct().order_by("id").values_list("id", "uuid", "role", "organization__name")
+
+
+def test_compiled_rows_give_what_their_queryset_gives_for_each_set_of_parameters():
+    first, second = make_organization(name="山田建設"), make_organization(name="青木工業")
+    user = make_member(first, "staff")
+    Membership.objects.create(user=user, organization=second, role="owner")
+    make_member(second, "admin")
+    make_member(make_organization(name="和田組"), "owner")  # nobody near the user
+    near = CompiledRows(_memberships_near)
+    for values in ({"user": user.pk}, {"user": user.pk, "organization": second.pk}) * 2:
+        with CaptureQueriesContext(connection) as queries:
+            got = near(**values)
+        assert len(queries) == 1
+        assert [tuple(row) for row in got] == list(_memberships_near(**values))
+    assert len(near(user=user.pk)) == 3 and len(near(user=user.pk, organization=second.pk)) == 2
+    assert near(user=user.pk + 10_000) == []
+
+
+def test_compiled_rows_refuse_a_query_that_leaves_a_parameter_out():
+    unused = CompiledRows(lambda user: Membership.objects.values_list("id"))
+    with pytest.raises(ValueError):
+        unused(user=1)
