@@ -5,6 +5,7 @@ comes with its numbers as text (a caption or a table) for screen readers and for
 """
 
 import functools
+from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,7 +31,7 @@ def _point(x: float, value: int, height: int) -> str:
     return f"{x},{_y(value, 2, height - 4)}"
 
 
-def sparkline(values: list[int], *, width: int = 96, height: int = 24) -> SafeString:
+def sparkline(values: Sequence[int], *, width: int = 96, height: int = 24) -> SafeString:
     """Return a small line of 0–100 values, its last point marked; empty without values."""
     if not values:
         return SafeString("")

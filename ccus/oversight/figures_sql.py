@@ -16,6 +16,7 @@ from django.db import connection
 
 from ccus.accounts.models import Company, Worker, WorkerStatus
 from ccus.mail.models import DeliveryStatus
+from ccus.oversight.ids import among_sql
 from ccus.reminders.models import ReminderDelivery, ReminderKind
 from vault.firms.models import Organization
 
@@ -31,14 +32,6 @@ COMPANY_FIGURES = ["companies", "companies_confirmed", "registration_expiring",
                    "registration_expired", "company_updated"]  # fmt: skip
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-
-def _among(column: str, ids: list[int]) -> tuple[str, dict]:
-    """Match column among ids: one array on PostgreSQL, a list of placeholders on SQLite."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%(ids)s)", {"ids": ids}
-    params = {f"id_{n}": firm_id for n, firm_id in enumerate(ids)}
-    return f"{column} IN ({', '.join(f'%({name})s' for name in params)})", params
 
 
 def _latest(column: str) -> str:
@@ -87,7 +80,7 @@ COMPANY_COUNTS = [
 def _account_counts(table: str, counts: list[str], ids, cutoffs, today, soon) -> tuple[str, dict]:
     """Per firm: its accounts, those meeting each of counts, and their latest update."""
     confirmed, params = _confirmed(cutoffs)
-    among, among_params = _among("a.organization_id", ids)
+    among, among_params = among_sql("a.organization_id", ids)
     filters = ", ".join(f"COUNT(*) FILTER (WHERE {count})" for count in counts)
     sql = (
         f"SELECT a.organization_id, COUNT(*), {filters.replace('{confirmed}', confirmed)}, "
@@ -113,7 +106,7 @@ def company_counts(ids, cutoffs, today, soon) -> tuple[str, dict]:
 
 def unanswered_counts(ids) -> tuple[str, dict]:
     """Escalations not answered yet, each account once, per firm."""
-    among, params = _among("d.organization_id", ids)
+    among, params = among_sql("d.organization_id", ids)
     sql = (
         f"SELECT d.organization_id, COUNT(DISTINCT d.subject_uuid) FROM {DELIVERY} d "
         f"WHERE {among} AND d.kind = %(escalation)s AND d.status <> %(failed)s GROUP BY 1"

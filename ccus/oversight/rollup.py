@@ -98,16 +98,19 @@ def _figures(ids: list[int], policies: set[int]) -> dict[int, dict]:
         figures_sql.unanswered_counts(ids),
     ])  # fmt: skip
     # Each row: the firm's id, its counts, the latest update of its accounts of that kind.
-    workers = {row[0]: (*row[1:-1], figures_sql.moment(row[-1])) for row in workers}
-    companies = {row[0]: (*row[1:-1], figures_sql.moment(row[-1])) for row in companies}
+    workers = {row[0]: row[1:] for row in workers}
+    companies = {row[0]: row[1:] for row in companies}
     unanswered = dict(unanswered)
     figures = {}
     for firm_id in ids:
         stats = dict(zip(WORKER_FIGURES, workers.get(firm_id, NO_WORKERS), strict=True))
         stats.update(zip(COMPANY_FIGURES, companies.get(firm_id, NO_COMPANY), strict=True))
+        # Both as counted: numbers on PostgreSQL, UTC text on SQLite, each in time order.
+        latest = max(
+            filter(None, (stats.pop("updated"), stats.pop("company_updated"))), default=None
+        )
+        stats["last_update"] = figures_sql.moment(latest)
         stats["unanswered"] = unanswered.get(firm_id, 0)
-        dates = [d for d in (stats.pop("updated"), stats.pop("company_updated")) if d]
-        stats["last_update"] = max(dates, default=None)
         stats["score"] = readiness_score(stats)
         stats["expiring_all"] = stats["expiring"] + stats["registration_expiring"]
         stats["expired_all"] = stats["expired"] + stats["registration_expired"]

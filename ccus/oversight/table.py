@@ -3,6 +3,7 @@
 Every value that comes from a firm (its name) is escaped; the figures are integers.
 """
 
+import functools
 import html
 
 from django.utils.safestring import SafeString, mark_safe
@@ -54,6 +55,17 @@ def _day(value, zone) -> str:
     return value.astimezone(zone).date().isoformat() if value else "—"
 
 
+@functools.lru_cache(maxsize=4096)
+def _trend(weeks: tuple[int, ...], text: str) -> str:
+    """The trend cell: the weeks drawn as a line, and their scores as text for screen readers.
+
+    A firm's past weeks change once a week: from one view of the page to the next, each firm's
+    cell is the same, made once.
+    """
+    scores = html.escape(text % {"scores": ", ".join(map(str, weeks))})
+    return f'{sparkline(weeks)}<span class="visually-hidden">{scores}</span>'
+
+
 def rows_html(rows: list[Visible], detail_base: str, scores: dict[int, list]) -> SafeString:
     """Return the <tr> elements of the rollup, with each subcontractor's weeks of readiness.
 
@@ -73,11 +85,9 @@ def rows_html(rows: list[Visible], detail_base: str, scores: dict[int, list]) ->
             tier = tier_text % {"tier": v.tier, "via": v.via}
             firm += f"<br><small>{html.escape(tier)}</small>"
         score = int(s["score"])
-        weeks = scores.get(v.firm_id, [])
-        trend = html.escape(trend_text % {"scores": ", ".join(map(str, weeks))})
         lines.append(row_format % (
             firm, score, score,
-            f'{sparkline(weeks)}<span class="visually-hidden">{trend}</span>',
+            _trend(tuple(scores.get(v.firm_id, ())), trend_text),
             BADGES[bool(s["companies_confirmed"])],
             *[int(s[key]) for key in COUNTS],
             _day(s["last_update"], zone),

@@ -43,10 +43,10 @@ class Visible:
     tier: int
     via: str = ""
     stats: dict = field(default_factory=dict)
+    firm_id: int = field(init=False)  # read a few times per firm on every view of the rollup
 
-    @property
-    def firm_id(self) -> int:
-        return self.reached.subcontractor_id
+    def __post_init__(self) -> None:
+        self.firm_id = self.reached.subcontractor_id
 
     @property
     def name(self) -> str:

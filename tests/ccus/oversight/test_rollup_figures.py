@@ -136,3 +136,12 @@ def test_a_firm_s_last_update_reads_back_to_the_microsecond(microsecond):
     empty = make_organization("空の会社")
     assert readiness_figures([empty])[empty.id]["last_update"] is None
     assert readiness_figures([]) == {}
+
+
+@pytest.mark.django_db
+def test_a_prime_without_subcontractors_sees_how_to_invite_one(client, prime):
+    sign_in(client, prime.owner)
+    for url in ("/oversight/", "/oversight/?sort=name&format=csv"):
+        assert client.get(url).status_code == 200
+    page = client.get("/oversight/").content.decode()
+    assert "まだ協力会社はありません。" in page and "招待する" in page
