@@ -20,7 +20,7 @@ from ccus.oversight import figures_sql
 from ccus.oversight.figures_sql import COMPANY_FIGURES, WORKER_FIGURES
 from ccus.oversight.models import Engagement, Site
 from ccus.oversight.visible import REACHED_COLUMNS, Reached, Visible
-from vault.compiled import CompiledRows
+from vault.compiled import CompiledQuery, CompiledRows
 from vault.firms.models import Organization
 
 MAX_TIERS = 3
@@ -46,6 +46,8 @@ def _reach(prime: int, site: int | None = None):
 
 
 _reached = CompiledRows(_reach)
+# A prime's sites, for the rollup's choice of site: read on every view of it.
+sites_of_firm = CompiledQuery(lambda firm_id: Site.objects.filter(organization_id=firm_id))
 
 
 def visible_subcontractors(prime: Organization, site: Site | None = None) -> list[Visible]:

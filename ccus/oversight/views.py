@@ -36,6 +36,7 @@ from ccus.oversight.rollup import (
     roster,
     roster_candidates,
     shows_full_ids,
+    sites_of_firm,
     visible_subcontractors,
 )
 from ccus.oversight.table import headers, rows_html
@@ -193,7 +194,7 @@ def oversight_view(request: HttpRequest) -> HttpResponse:
         "summary": rollup_summary(rows) if page.paginator.num_pages > 1 else None,
         "sort": sort,
         "site": site,
-        "sites": organization.sites.all(),
+        "sites": sites_of_firm(organization.id),
     }
     return render(request, "ccus/oversight/rollup.html", context)
 
@@ -291,6 +292,6 @@ def sites_view(request: HttpRequest, uuid=None) -> HttpResponse:
             for warning in warnings:
                 messages.warning(request, warning.message)
             return redirect("ccus:site", uuid=saved.uuid)
-    context = {"form": form, "site": site, "sites": organization.sites.all(),
+    context = {"form": form, "site": site, "sites": sites_of_firm(organization.id),
                "can_edit": membership.has_role(Role.ADMIN)}  # fmt: skip
     return render(request, "ccus/oversight/sites.html", context)
