@@ -60,13 +60,12 @@ class CompiledQuery:
 
     def _compile(self, alias: str) -> _Compiled:
         compiler, sql, params, spots = _sql_of(self.build(SENTINEL), alias, {"value": SENTINEL})
-        spots = spots["value"]
-        if len(spots) != 1:
+        if len(spots["value"]) != 1:
             raise ValueError("A compiled query takes its parameter exactly once.")
         klass_info, select = compiler.klass_info, compiler.select
         columns = slice(klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
         return _Compiled(
-            compiler, sql, tuple(params), spots[0], columns,
+            compiler, sql, params, spots["value"][0], columns,
             fields=[column[0].target.attname for column in select[columns]],
             converters=compiler.get_converters([c[0] for c in select[: compiler.col_count]]),
             populators=get_related_populators(klass_info, select, alias),

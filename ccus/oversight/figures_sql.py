@@ -51,7 +51,10 @@ def moment(value) -> datetime.datetime | None:
 
 
 def _confirmed(cutoffs: dict[int, datetime.datetime]) -> tuple[str, dict]:
-    """Confirmed within its own firm's policy: one condition per confirmation period in use."""
+    """Confirmed within its own firm's policy: one condition per confirmation period in use.
+
+    There is always one: the rollup counts nothing for no firm.
+    """
     adapt = connection.ops.adapt_datetimefield_value
     conditions, params = [], {}
     for n, (days, cutoff) in enumerate(sorted(cutoffs.items())):
@@ -59,7 +62,7 @@ def _confirmed(cutoffs: dict[int, datetime.datetime]) -> tuple[str, dict]:
             f"(o.confirmation_policy_days = %(days_{n})s AND a.last_confirmed_at >= %(cutoff_{n})s)"
         )
         params |= {f"days_{n}": days, f"cutoff_{n}": adapt(cutoff)}
-    return " OR ".join(conditions) or "FALSE", params
+    return " OR ".join(conditions), params
 
 
 # What each kind of account counts besides its number, each as a condition on the account `a`.

@@ -205,3 +205,15 @@ def test_the_legend_matches_what_the_score_counts():
     # Each part weighs one fifth, as the legend says.
     assert readiness_score({**perfect, "missing_email": 4}) == 80
     assert readiness_score({**perfect, "workers": 0}) == 20
+
+
+@pytest.mark.django_db
+def test_a_prime_chooses_among_its_own_sites_only(client, prime):
+    for name in ("駅前ビル新築", "中央病院改修"):
+        Site.objects.create(organization=prime, name=name)
+    Site.objects.create(organization=make_organization("他社建設"), name="他社の現場")
+    sign_in(client, prime.owner)
+    for url in ("/oversight/", "/oversight/sites/"):
+        body = client.get(url).content.decode()
+        assert body.index("中央病院改修") < body.index("駅前ビル新築"), url  # in name order
+        assert "他社の現場" not in body, url
